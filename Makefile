@@ -1,0 +1,73 @@
+# Patch-queue rig for the KVM/arm64 guest-ABI series on Debian's Linux 6.1.
+# Every target is a thin wrapper around one script in scripts/; the
+# scripts do their own up-to-date checks, so repeating a target is cheap.
+
+SHELL := /bin/bash
+S := scripts
+
+.PHONY: all deps tree export kernel selftests tools initramfs run check \
+	check-series check-debug kernel-debug shell test-rig clean distclean help
+
+all: run
+
+help:
+	@echo "make run           build what is needed, boot, show the guest ABI (main job)"
+	@echo "make check         apply, checkpatch, build (W=1 diff), boot and run all tests"
+	@echo "make deps          install the Debian packages the rig needs"
+	@echo "make tree          build/linux = Debian linux-source-6.1 + patches/series"
+	@echo "make export        write patches/ back from build/linux commits"
+	@echo "make kernel        build build/Image (incremental)"
+	@echo "make selftests     cross-build the KVM selftests (static, aarch64)"
+	@echo "make check-series  build after each patch; name the first that breaks"
+	@echo "make check-debug   boot a KASAN/lockdep/UBSAN kernel and run the tests"
+	@echo "make shell         boot the guest with an interactive shell"
+	@echo "make test-rig      host-side tests of the rig itself"
+
+deps:
+	@$(S)/deps.sh
+
+tree: deps
+	@$(S)/tree.sh
+
+export:
+	@$(S)/export.sh
+
+kernel: tree
+	@$(S)/kernel.sh
+
+kernel-debug: tree
+	@$(S)/kernel.sh debug
+
+selftests: kernel
+	@$(S)/selftests.sh
+
+tools: kernel
+	@$(S)/tools.sh
+
+initramfs: selftests tools
+	@$(S)/initramfs.sh
+
+run: initramfs
+	@$(S)/run.sh $(ARGS)
+
+shell: initramfs
+	@$(S)/boot.sh shell $(CURDIR)/build/logs/shell.log
+
+check: deps
+	@$(S)/check.sh
+
+check-debug: deps
+	@$(S)/check.sh --debug
+
+check-series: kernel
+	@$(S)/check-series.sh
+
+test-rig: deps
+	@RIG_STANDALONE=1 tests/rig/run.sh
+
+clean:
+	rm -rf build/kbuild build/kbuild-* build/selftests build/tools build/gen \
+		build/initramfs build/*.cpio build/Image build/Image-debug build/logs
+
+distclean:
+	rm -rf build

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# make check: every test of the series and of the rig, one result line
+# each, ending with "N passed, N failed, N skipped".  Exit status is
+# non-zero when anything failed.
+#   1. the series applies to the pristine base with no fuzz, and
+#      "make export" reproduces patches/ byte for byte;
+#   2. checkpatch.pl --strict on every patch (scripts/checkpatch.sh);
+#   3. the kernel builds; W=1 on arch/arm64/kvm/ adds no warning;
+#   4. boot under QEMU, KVM initialised (VHE), run the selftests;
+#   5. host-side tests of the rig (tests/rig/).
+# Usage: check.sh [--debug]   (--debug: the KASAN/lockdep/UBSAN kernel,
+#                               steps 3-4 only)
+. "$(dirname "$0")/lib.sh"
+
+DEBUG=
+[ "${1:-}" = --debug ] && DEBUG=1
+RES=$BUILD/results.txt
+mkdir -p "$BUILD" "$LOGS"
+: >"$RES"
+S=$TOP/scripts
+
+# Result lines go to the terminal and to $RES; detail lines ("      |")
+# only to the terminal.
+record() {
+	while IFS= read -r line; do
+		printf '%s\n' "$line"
+		case "$line" in
+		pass\ * | FAIL\ * | skip\ *) printf '%s\n' "$line" >>"$RES" ;;
+		esac
+	done
+}
+result() { printf '%-5s %s\n' "$1" "$2" | record; }
+
+# step NAME CMD...: run CMD, logging its output; pass or FAIL with the
+# output's tail.  Returns CMD's status.
+step() {
+	local name=$1 log=$LOGS/step-$1.log
+	shift
+	if "$@" >"$log" 2>&1; then
+		result pass "$name"
+		return 0
+	fi
+	result FAIL "$name: $(grep -m1 '^error:' "$log" | sed 's/^error: //' || true) (log: $log)"
+	tail -n 15 "$log" | sed 's/^/      | /'
+	return 1
+}
+
+summary() {
+	local p f s
+	p=$(grep -c '^pass' "$RES" || true)
+	f=$(grep -c '^FAIL' "$RES" || true)
+	s=$(grep -c '^skip' "$RES" || true)
+	echo
+	if [ "$f" -gt 0 ]; then
+		echo "Failed:"
+		grep '^FAIL' "$RES" | sed 's/^FAIL  /  /'
+	fi
+	echo "$p passed, $f failed, $s skipped"
+	[ "$f" = 0 ]
+}
+trap 'summary; exit' EXIT
+
+t0=$(date +%s)
+step deps "$S/deps.sh" || exit 1
+step tree "$S/tree.sh" || exit 1
+info "base: Linux $(kversion "$TREE"), $(series_list | wc -l) patches"
+
+if [ -z "$DEBUG" ]; then
+	# 1. Series applies to the pristine base (temporary index, no
+	#    checkout: fast), then the export round trip.
+	step series-applies "$S/apply-check.sh"
+	step export-roundtrip "$S/export-check.sh"
+	# 2. checkpatch
+	"$S/checkpatch.sh" 2>&1 | record
+fi
+
+# 3. Build
+flavour=normal image=$BUILD/Image
+[ -z "$DEBUG" ] || { flavour=debug; image=$BUILD/Image-debug; }
+step kernel-build "$S/kernel.sh" $flavour || exit 1
+[ -n "$DEBUG" ] || "$S/w1.sh" 2>"$LOGS/w1-step.log" | record
+step selftests-build "$S/selftests.sh" || exit 1
+step tools-build "$S/tools.sh" || exit 1
+step initramfs "$S/initramfs.sh" || exit 1
+
+# 4. Boot and run the tests in the guest
+info "booting $image under QEMU and running $(grep -c . "$BUILD/tests.list") test programs"
+console=$LOGS/console-$flavour.log
+"$S/boot.sh" check "$console" "$image"
+"$S/results.sh" "$console" "$BUILD/tests.list" | record || true
+"$S/abi-show-check.sh" "$console" 2>&1 | record || true
+
+# 5. The rig's own tests
+[ -n "$DEBUG" ] || "$TOP/tests/rig/run.sh" 2>&1 | record
+info "make check took $(($(date +%s) - t0)) s"

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Build the rig's own static aarch64 programs (tools/*) into build/tools/
+# against the patched tree's uapi headers.  Register field tables are
+# generated from the tree's arch/arm64/tools/sysreg.
+. "$(dirname "$0")/lib.sh"
+
+[ -f "$KBUILD/.config" ] || die "kernel not configured (run 'make kernel')"
+mkdir -p "$BUILD/tools" "$BUILD/gen" "$LOGS"
+log=$LOGS/tools.log
+kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_install failed"; }
+
+awk -f "$TOP/tools/gen-sysreg-fields.awk" "$TREE/arch/arm64/tools/sysreg" |
+	write_if_changed "$BUILD/gen/sysreg-fields.h"
+
+CFLAGS="-O2 -g -Wall -Wextra -Werror -static -isystem $KBUILD/usr/include -I$BUILD/gen"
+for dir in "$TOP"/tools/*/; do
+	name=$(basename "$dir")
+	out=$BUILD/tools/$name
+	srcs=$(ls "$dir"*.c)
+	# shellcheck disable=SC2086
+	if [ -f "$out" ] && [ -z "$(find $srcs "$BUILD/gen/sysreg-fields.h" "$KBUILD/usr/include" -newer "$out" -print -quit)" ]; then
+		continue
+	fi
+	# shellcheck disable=SC2086
+	"${CROSS}gcc" $CFLAGS -o "$out" $srcs >>"$log" 2>&1 ||
+		{ cat "$log" >&2; die "building tools/$name failed"; }
+done
+echo "tools: $(ls "$BUILD/tools" | tr '\n' ' ')"

@@ -1,0 +1,459 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi-show: print the guest ABI that this host's KVM/arm64 offers a VMM.
+ *
+ * Creates a scratch VM with one vCPU and prints, for a person (default)
+ * or for a machine (--json): the kernel release, which guest-ABI
+ * capabilities exist, the firmware pseudo-registers (coproc 0x14), the
+ * hypercall service bitmaps (coproc 0x16) and the identification
+ * registers decoded by field, with the writable masks where the kernel
+ * reports them (KVM_ARM_GET_REG_WRITABLE_MASKS).
+ *
+ * Field names come from the kernel's arch/arm64/tools/sysreg, turned into
+ * sysreg-fields.h at build time.  Static, no library beyond libc.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+#include <linux/kvm.h>
+
+/* Mainline numbers for the ABI this series backports (same values). */
+#ifndef KVM_CAP_COUNTER_OFFSET
+#define KVM_CAP_COUNTER_OFFSET 227
+#endif
+#ifndef KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
+#define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
+#endif
+#ifndef KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
+#define KVM_CAP_ARM_WRITABLE_IMP_ID_REGS 239
+#endif
+#ifndef KVM_ARM_FEATURE_ID_RANGE
+#define KVM_ARM_FEATURE_ID_RANGE	0
+#define KVM_ARM_FEATURE_ID_RANGE_SIZE	(3 * 8 * 8)
+struct reg_mask_range {
+	__u64 addr;
+	__u32 range;
+	__u32 reserved[13];
+};
+#endif
+#ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
+#define KVM_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct reg_mask_range)
+#endif
+
+struct rig_enum {
+	uint64_t val;
+	const char *name;
+};
+
+struct rig_field {
+	const char *name;
+	int shift, width;
+	const struct rig_enum *enums;
+};
+
+struct rig_reg {
+	const char *name;
+	int op0, op1, crn, crm, op2;
+	const struct rig_field *fields;
+};
+
+#include "sysreg-fields.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define SYSREG_ID(op0, op1, crn, crm, op2)				\
+	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG |	\
+	 ((uint64_t)(op0) << 14) | ((op1) << 11) | ((crn) << 7) |	\
+	 ((crm) << 3) | (op2))
+
+/* Names for identification registers the 6.1 sysreg file does not describe. */
+static const struct {
+	int op0, op1, crn, crm, op2;
+	const char *name;
+} extra_names[] = {
+	{ 3, 0, 0, 0, 0, "MIDR_EL1" },		{ 3, 0, 0, 0, 5, "MPIDR_EL1" },
+	{ 3, 0, 0, 0, 6, "REVIDR_EL1" },	{ 3, 1, 0, 0, 7, "AIDR_EL1" },
+	{ 3, 0, 0, 1, 0, "ID_PFR0_EL1" },	{ 3, 0, 0, 1, 1, "ID_PFR1_EL1" },
+	{ 3, 0, 0, 1, 2, "ID_DFR0_EL1" },	{ 3, 0, 0, 1, 3, "ID_AFR0_EL1" },
+	{ 3, 0, 0, 1, 4, "ID_MMFR0_EL1" },	{ 3, 0, 0, 1, 5, "ID_MMFR1_EL1" },
+	{ 3, 0, 0, 1, 6, "ID_MMFR2_EL1" },	{ 3, 0, 0, 1, 7, "ID_MMFR3_EL1" },
+	{ 3, 0, 0, 2, 0, "ID_ISAR0_EL1" },	{ 3, 0, 0, 2, 1, "ID_ISAR1_EL1" },
+	{ 3, 0, 0, 2, 2, "ID_ISAR2_EL1" },	{ 3, 0, 0, 2, 3, "ID_ISAR3_EL1" },
+	{ 3, 0, 0, 2, 4, "ID_ISAR4_EL1" },	{ 3, 0, 0, 2, 5, "ID_ISAR5_EL1" },
+	{ 3, 0, 0, 2, 6, "ID_MMFR4_EL1" },	{ 3, 0, 0, 2, 7, "ID_ISAR6_EL1" },
+	{ 3, 0, 0, 3, 0, "MVFR0_EL1" },		{ 3, 0, 0, 3, 1, "MVFR1_EL1" },
+	{ 3, 0, 0, 3, 2, "MVFR2_EL1" },		{ 3, 0, 0, 3, 4, "ID_PFR2_EL1" },
+	{ 3, 0, 0, 3, 5, "ID_DFR1_EL1" },	{ 3, 0, 0, 3, 6, "ID_MMFR5_EL1" },
+	{ 3, 0, 0, 4, 2, "ID_AA64PFR2_EL1" },	{ 3, 0, 0, 4, 7, "ID_AA64FPFR0_EL1" },
+	{ 3, 0, 0, 6, 3, "ID_AA64ISAR3_EL1" },	{ 3, 0, 0, 7, 3, "ID_AA64MMFR3_EL1" },
+	{ 3, 0, 0, 7, 4, "ID_AA64MMFR4_EL1" },
+};
+
+static const struct {
+	int cap;
+	const char *name;
+	int vm;		/* ask the VM fd rather than /dev/kvm */
+} caps[] = {
+	{ KVM_CAP_ONE_REG, "KVM_CAP_ONE_REG", 0 },
+	{ KVM_CAP_ARM_PSCI_0_2, "KVM_CAP_ARM_PSCI_0_2", 0 },
+	{ KVM_CAP_ARM_PMU_V3, "KVM_CAP_ARM_PMU_V3", 0 },
+	{ KVM_CAP_ARM_VM_IPA_SIZE, "KVM_CAP_ARM_VM_IPA_SIZE", 0 },
+	{ KVM_CAP_ARM_SVE, "KVM_CAP_ARM_SVE", 0 },
+	{ KVM_CAP_ARM_PTRAUTH_ADDRESS, "KVM_CAP_ARM_PTRAUTH_ADDRESS", 0 },
+	{ KVM_CAP_ARM_PTRAUTH_GENERIC, "KVM_CAP_ARM_PTRAUTH_GENERIC", 0 },
+	{ KVM_CAP_ARM_EL1_32BIT, "KVM_CAP_ARM_EL1_32BIT", 0 },
+	{ KVM_CAP_STEAL_TIME, "KVM_CAP_STEAL_TIME", 1 },
+	{ KVM_CAP_ARM_MTE, "KVM_CAP_ARM_MTE", 1 },
+	{ KVM_CAP_ARM_SYSTEM_SUSPEND, "KVM_CAP_ARM_SYSTEM_SUSPEND", 1 },
+	{ KVM_CAP_COUNTER_OFFSET, "KVM_CAP_COUNTER_OFFSET", 1 },
+	{ KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES,
+	  "KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES", 1 },
+	{ KVM_CAP_ARM_WRITABLE_IMP_ID_REGS, "KVM_CAP_ARM_WRITABLE_IMP_ID_REGS", 1 },
+};
+
+static int json;
+
+static void die(const char *what)
+{
+	fprintf(stderr, "abi-show: %s: %s\n", what, strerror(errno));
+	exit(1);
+}
+
+static int get_reg(int vcpu, uint64_t id, uint64_t *val)
+{
+	struct kvm_one_reg reg = { .id = id, .addr = (uintptr_t)val };
+
+	return ioctl(vcpu, KVM_GET_ONE_REG, &reg) ? -errno : 0;
+}
+
+static const char *reg_name(int op0, int op1, int crn, int crm, int op2,
+			    const struct rig_reg **desc)
+{
+	static char buf[32];
+	size_t i;
+
+	*desc = NULL;
+	for (i = 0; rig_regs[i].name; i++) {
+		const struct rig_reg *r = &rig_regs[i];
+
+		if (r->op0 == op0 && r->op1 == op1 && r->crn == crn &&
+		    r->crm == crm && r->op2 == op2) {
+			*desc = r;
+			return r->name;
+		}
+	}
+	for (i = 0; i < ARRAY_SIZE(extra_names); i++)
+		if (extra_names[i].op0 == op0 && extra_names[i].op1 == op1 &&
+		    extra_names[i].crn == crn && extra_names[i].crm == crm &&
+		    extra_names[i].op2 == op2)
+			return extra_names[i].name;
+	snprintf(buf, sizeof(buf), "S%d_%d_C%d_C%d_%d", op0, op1, crn, crm, op2);
+	return buf;
+}
+
+static const char *enum_name(const struct rig_field *f, uint64_t v)
+{
+	const struct rig_enum *e;
+
+	for (e = f->enums; e && e->name; e++)
+		if (e->val == v)
+			return e->name;
+	return "";
+}
+
+/* Section helpers: one table per section for people, one JSON object for machines. */
+static int first_item;
+
+static void section(const char *title, const char *key)
+{
+	if (json) {
+		printf("%s\n  \"%s\": {", first_item ? "" : ",", key);
+		first_item = 0;
+	} else {
+		printf("\n%s\n", title);
+	}
+}
+
+static int first_entry;
+
+static void end_section(void)
+{
+	if (json)
+		printf("\n  }");
+	first_entry = 1;
+}
+
+static void show_caps(int kvm, int vm)
+{
+	size_t i;
+
+	section("Capabilities (KVM_CHECK_EXTENSION)", "capabilities");
+	first_entry = 1;
+	for (i = 0; i < ARRAY_SIZE(caps); i++) {
+		int r = ioctl(caps[i].vm ? vm : kvm, KVM_CHECK_EXTENSION, caps[i].cap);
+
+		if (r < 0)
+			r = 0;
+		if (json)
+			printf("%s\n    \"%s\": %d", first_entry ? "" : ",", caps[i].name, r);
+		else
+			printf("  %-40s %4d  %s\n", caps[i].name, caps[i].cap,
+			       r ? (r == 1 ? "yes" : "yes") : "no");
+		if (!json && r > 1)
+			printf("  %-40s       (returns %d)\n", "", r);
+		first_entry = 0;
+	}
+	end_section();
+}
+
+static void fw_line(const char *name, uint64_t id, int ret, uint64_t v,
+		    const char *decoded)
+{
+	if (json) {
+		printf("%s\n    \"%s\": { \"id\": \"0x%016llx\", ", first_entry ? "" : ",",
+		       name, (unsigned long long)id);
+		if (ret)
+			printf("\"error\": \"%s\" }", strerror(-ret));
+		else
+			printf("\"value\": %llu, \"decoded\": \"%s\" }",
+			       (unsigned long long)v, decoded);
+	} else if (ret) {
+		printf("  %-28s 0x%016llx  %-12s %s\n", name, (unsigned long long)id,
+		       "-", strerror(-ret));
+	} else {
+		printf("  %-28s 0x%016llx  0x%-10llx %s\n", name,
+		       (unsigned long long)id, (unsigned long long)v, decoded);
+	}
+	first_entry = 0;
+}
+
+static const char *wa_level(int wa, uint64_t v)
+{
+	static char buf[64];
+	static const char *const l13[] = { "NOT_AVAIL", "AVAIL", "NOT_REQUIRED" };
+	static const char *const l2[] = { "NOT_AVAIL", "UNKNOWN", "AVAIL", "NOT_REQUIRED" };
+	uint64_t lvl = v & 0xf;
+
+	if (wa == 2)
+		snprintf(buf, sizeof(buf), "%s%s", lvl < 4 ? l2[lvl] : "?",
+			 (v & KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_2_ENABLED) ? " ENABLED" : "");
+	else
+		snprintf(buf, sizeof(buf), "%s", lvl < 3 ? l13[lvl] : "?");
+	return buf;
+}
+
+static void show_firmware(int vcpu)
+{
+	char buf[64];
+	uint64_t v = 0;
+	int ret, i;
+
+	section("Firmware pseudo-registers (KVM_REG_ARM_FW, coproc 0x14)", "firmware");
+	first_entry = 1;
+	ret = get_reg(vcpu, KVM_REG_ARM_PSCI_VERSION, &v);
+	snprintf(buf, sizeof(buf), "PSCI %llu.%llu", (unsigned long long)(v >> 16),
+		 (unsigned long long)(v & 0xffff));
+	fw_line("PSCI_VERSION", KVM_REG_ARM_PSCI_VERSION, ret, v, buf);
+	for (i = 1; i <= 3; i++) {
+		uint64_t id = KVM_REG_ARM_FW_REG(i);
+
+		snprintf(buf, sizeof(buf), "SMCCC_ARCH_WORKAROUND_%d", i);
+		ret = get_reg(vcpu, id, &v);
+		fw_line(buf, id, ret, v, ret ? "" : wa_level(i, v));
+	}
+	end_section();
+}
+
+static void show_bitmaps(int vcpu)
+{
+	static const struct {
+		const char *name;
+		uint64_t id;
+		const char *bits[4];
+	} bmaps[] = {
+		{ "STD_BMAP", KVM_REG_ARM_STD_BMAP, { "TRNG_V1_0" } },
+		{ "STD_HYP_BMAP", KVM_REG_ARM_STD_HYP_BMAP, { "PV_TIME" } },
+		{ "VENDOR_HYP_BMAP", KVM_REG_ARM_VENDOR_HYP_BMAP, { "FUNC_FEAT", "PTP" } },
+		{ "VENDOR_HYP_BMAP_2", KVM_REG_ARM_FW_FEAT_BMAP_REG(3),
+		  { "DISCOVER_IMPL_VER", "DISCOVER_IMPL_CPUS" } },
+	};
+	size_t i;
+
+	section("Hypercall service bitmaps (KVM_REG_ARM_FW_FEAT_BMAP, coproc 0x16)",
+		"hypercall_bitmaps");
+	first_entry = 1;
+	for (i = 0; i < ARRAY_SIZE(bmaps); i++) {
+		char buf[128] = "";
+		uint64_t v = 0;
+		int ret = get_reg(vcpu, bmaps[i].id, &v), b;
+
+		for (b = 0; b < 64 && !ret; b++) {
+			if (!(v & (1ULL << b)))
+				continue;
+			if (buf[0])
+				strcat(buf, " ");
+			if (b < 4 && bmaps[i].bits[b])
+				strcat(buf, bmaps[i].bits[b]);
+			else
+				sprintf(buf + strlen(buf), "bit%d", b);
+		}
+		if (!ret && !v)
+			strcpy(buf, "(none)");
+		fw_line(bmaps[i].name, bmaps[i].id, ret, v, buf);
+	}
+	end_section();
+}
+
+static void show_idregs(int vm, int vcpu)
+{
+	static uint64_t masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];
+	struct reg_mask_range range = {
+		.addr = (uintptr_t)masks,
+		.range = KVM_ARM_FEATURE_ID_RANGE,
+	};
+	int have_masks, hidden = 0;
+	int op1, crm, op2;
+
+	have_masks = ioctl(vm, KVM_CHECK_EXTENSION,
+			   KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES) > 0 &&
+		     !ioctl(vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range);
+
+	section(have_masks ? "Identification registers (vCPU 0; writable mask from KVM_ARM_GET_REG_WRITABLE_MASKS)" :
+		"Identification registers (vCPU 0; this kernel reports no writable masks)",
+		"id_registers");
+	first_entry = 1;
+	/* op1 0 (CRm 0..7), then CLIDR/AIDR (op1 1), CTR_EL0 (op1 3). */
+	for (op1 = 0; op1 <= 3; op1++) {
+		for (crm = 0; crm <= 7; crm++) {
+			for (op2 = 0; op2 <= 7; op2++) {
+				const struct rig_reg *desc;
+				const struct rig_field *f;
+				const char *name;
+				uint64_t id = SYSREG_ID(3, op1, 0, crm, op2), v = 0, mask = 0;
+				int idx, ret;
+
+				if (op1 == 2 || (op1 && crm))
+					continue;
+				ret = get_reg(vcpu, id, &v);
+				if (ret == -ENOENT)
+					continue;
+				name = reg_name(3, op1, 0, crm, op2, &desc);
+				idx = ((op1 == 3 ? 2 : op1) << 6) | (crm << 3) | op2;
+				if (have_masks && (op1 == 0 || op1 == 1 || op1 == 3))
+					mask = masks[idx];
+				if (!ret && !v && !mask && !desc && strncmp(name, "S3_", 3) == 0) {
+					hidden++;	/* unallocated, reads as zero */
+					continue;
+				}
+				if (json) {
+					printf("%s\n    \"%s\": { \"id\": \"0x%016llx\", \"encoding\": [3, %d, 0, %d, %d]",
+					       first_entry ? "" : ",", name,
+					       (unsigned long long)id, op1, crm, op2);
+					if (ret)
+						printf(", \"error\": \"%s\" }", strerror(-ret));
+					else
+						printf(", \"value\": \"0x%016llx\"", (unsigned long long)v);
+					if (!ret && have_masks)
+						printf(", \"writable_mask\": \"0x%016llx\"",
+						       (unsigned long long)mask);
+					if (!ret && desc && desc->fields[0].name) {
+						printf(", \"fields\": {");
+						for (f = desc->fields; f->name; f++)
+							printf("%s \"%s\": %llu", f == desc->fields ? "" : ",",
+							       f->name,
+							       (unsigned long long)((v >> f->shift) &
+							       ((f->width == 64) ? ~0ULL : ((1ULL << f->width) - 1))));
+						printf(" }");
+					}
+					if (!ret)
+						printf(" }");
+					first_entry = 0;
+					continue;
+				}
+				if (ret) {
+					printf("  %-18s (3,%d,0,%d,%d)  %s\n", name, op1, crm, op2,
+					       strerror(-ret));
+					continue;
+				}
+				printf("  %-18s (3,%d,0,%d,%d)  0x%016llx", name, op1, crm, op2,
+				       (unsigned long long)v);
+				if (have_masks)
+					printf("  writable 0x%016llx", (unsigned long long)mask);
+				printf("\n");
+				if (!desc)
+					continue;
+				for (f = desc->fields; f->name; f++) {
+					uint64_t fm = f->width == 64 ? ~0ULL : ((1ULL << f->width) - 1);
+					uint64_t fv = (v >> f->shift) & fm;
+					int w = !!(mask & (fm << f->shift));
+
+					printf("      %-14s [%2d:%2d] %c %-6llu %s\n", f->name,
+					       f->shift + f->width - 1, f->shift, w ? 'w' : ' ',
+					       (unsigned long long)fv, enum_name(f, fv));
+				}
+			}
+		}
+	}
+	if (!json)
+		printf("  (%d unallocated registers read as zero and are not shown)\n", hidden);
+	end_section();
+}
+
+int main(int argc, char **argv)
+{
+	struct kvm_vcpu_init init;
+	struct utsname u;
+	int kvm, vm, vcpu, i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			json = 1;
+		} else {
+			fprintf(stderr, "usage: %s [--json]\n", argv[0]);
+			return 2;
+		}
+	}
+
+	kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (kvm < 0)
+		die("open /dev/kvm");
+	vm = ioctl(kvm, KVM_CREATE_VM, 0);
+	if (vm < 0)
+		die("KVM_CREATE_VM");
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0)
+		die("KVM_CREATE_VCPU");
+	if (ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init))
+		die("KVM_ARM_PREFERRED_TARGET");
+	init.features[0] |= 1 << KVM_ARM_VCPU_PSCI_0_2;
+	if (ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0)
+		init.features[0] |= 1 << KVM_ARM_VCPU_PMU_V3;
+	if (ioctl(vcpu, KVM_ARM_VCPU_INIT, &init))
+		die("KVM_ARM_VCPU_INIT");
+	uname(&u);
+
+	first_item = 1;
+	if (json) {
+		printf("{\n  \"format\": \"abi-show/1\",\n  \"kernel\": \"%s\",\n"
+		       "  \"machine\": \"%s\",\n  \"kvm_api_version\": %d",
+		       u.release, u.machine, ioctl(kvm, KVM_GET_API_VERSION, 0));
+		first_item = 0;
+	} else {
+		printf("KVM/arm64 guest ABI on Linux %s (%s), KVM API %d\n", u.release,
+		       u.machine, ioctl(kvm, KVM_GET_API_VERSION, 0));
+		printf("vCPU 0 initialised as target %u with PSCI 0.2%s\n", init.target,
+		       (init.features[0] & (1 << KVM_ARM_VCPU_PMU_V3)) ? " and PMUv3" : "");
+	}
+	show_caps(kvm, vm);
+	show_firmware(vcpu);
+	show_bitmaps(vcpu);
+	show_idregs(vm, vcpu);
+	if (json)
+		printf("\n}\n");
+	return 0;
+}
