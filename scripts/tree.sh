@@ -13,6 +13,17 @@
 
 [ -f "$BASE_TARBALL" ] || die "base source $BASE_TARBALL not found (run 'make deps')"
 
+# Debian's linux-source ships a top-level .gitignore that ignores every
+# top-level entry ("/*", for its packaging repository): a new file added
+# anywhere in the tree would be silently ignored, and left out of the
+# patch that should add it.  Drop those lines from the working copy only,
+# and tell git to leave that copy alone, so the base stays the tarball.
+unhide_new_files() {
+	[ -f "$TREE/.gitignore" ] || return 0
+	tgit update-index --skip-worktree .gitignore
+	sed -i -e '/^\/\*$/d' -e '/^!\/debian\/$/d' "$TREE/.gitignore"
+}
+
 unpack_base() {
 	local tmp top
 	info "unpacking $BASE_TARBALL into $TREE"
@@ -36,6 +47,7 @@ unpack_base() {
 	GIT_AUTHOR_DATE="@0 +0000" GIT_COMMITTER_DATE="@0 +0000" \
 		tgit commit -q -m "Debian linux-source-6.1 $v (pristine base)"
 	tgit tag -f "$BASE_TAG" >/dev/null
+	unhide_new_files
 	stat -c '%s %Y' "$BASE_TARBALL" >"$TREE/.git/rig-base"
 }
 

@@ -13,7 +13,7 @@ mk_base() {
 	printf 'VERSION = 6\nPATCHLEVEL = 1\nSUBLEVEL = 999\nEXTRAVERSION =\n' >"$d/Makefile"
 	printf 'int one(void)\n{\n\treturn 1;\n}\n\nint two(void)\n{\n\treturn 2;\n}\n' >"$d/virt/kvm.c"
 	printf '# a file the kernel .gitignore would hide\n' >"$d/.tmp_versions"
-	printf '*.tmp*\n.tmp*\n' >"$d/.gitignore"
+	printf '*.tmp*\n.tmp*\n/*\n!/debian/\n' >"$d/.gitignore"
 	cat >"$d/scripts/checkpatch.pl" <<'CP'
 #!/bin/sh
 printf '%s' "$FAKE_CP_OUT"
@@ -32,6 +32,13 @@ CP
 	grep -q 'Linux 6.1.999 .*0 patches applied' <<<"$out" && [ -f "$TREE/.tmp_versions" ] &&
 		git -C "$TREE" rev-parse -q --verify base >/dev/null &&
 		ok tree-fresh || bad tree-fresh "unexpected: $out"
+
+	# Debian's top-level .gitignore ("/*") must not hide new files.
+	echo 'int three(void);' >"$TREE/virt/new.h"
+	st=$(git -C "$TREE" status --porcelain)
+	[ "$st" = '?? virt/new.h' ] && git -C "$TREE" diff --quiet base -- .gitignore &&
+		ok tree-new-files-visible || bad tree-new-files-visible "git status says: $st"
+	rm -f "$TREE/virt/new.h"
 
 	head=$(git -C "$TREE" rev-parse HEAD)
 	out=$("$TOP/scripts/tree.sh" 2>&1)
@@ -98,7 +105,7 @@ CP
 	rm -rf "$TREE" "$STAMP"
 	cp "$WORK/patches.saved/"* "$PATCHES/"
 	"$TOP/scripts/tree.sh" >/dev/null 2>&1
-	printf '# test\n0001-*.patch LONG_LINE the register table reads better on one line\n0001-*.patch SPACING\n0001-*.patch TYPO_SPELLING reason given\n' >"$WORK/allow"
+	printf '# test\n0001-*.patch LONG_LINE the register table reads better on one line\n0001-*.patch SPACING\n0001-*.patch TYPO_SPELLING reason given\n* CAMELCASE:<ID_[A-Z0-9_]+EL1_[A-Za-z_]+> generated names\n' >"$WORK/allow"
 	export ALLOW=$WORK/allow
 	cpcase() {	# name expected-status findings...
 		local name=$1 want=$2 out st
@@ -112,4 +119,6 @@ CP
 	cpcase unlisted-warning 1 "$PATCHES/$p:10: WARNING:LINE_SPACING: Missing a blank line"
 	cpcase allowed-warning 0 "$PATCHES/$p:10: WARNING:LONG_LINE: line length of 101 exceeds 100 columns"
 	cpcase allowed-needs-reason 1 "$PATCHES/$p:12: CHECK:SPACING: No space is necessary after a cast"
+	cpcase allowed-regex-match 0 "$PATCHES/$p:12: CHECK:CAMELCASE: Avoid CamelCase: <ID_AA64DFR0_EL1_PMUVer_MASK>"
+	cpcase allowed-regex-mismatch 1 "$PATCHES/$p:12: CHECK:CAMELCASE: Avoid CamelCase: <myNewVariable>"
 )
