@@ -19,8 +19,13 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 # The list: regression set, then the series' own tests in name order.
 {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/regression.list" | grep -v '^$'
-	tgit diff --name-only --diff-filter=A "$BASE_TAG" HEAD -- \
-		tools/testing/selftests/kvm/aarch64/ |
+	# Added since the base: committed, or still being written.
+	{
+		tgit diff --name-only --diff-filter=A "$BASE_TAG" -- \
+			tools/testing/selftests/kvm/aarch64/
+		tgit ls-files --others --exclude-standard -- \
+			tools/testing/selftests/kvm/aarch64/
+	} |
 		sed -n 's|^tools/testing/selftests/kvm/aarch64/\([^/]*\)\.c$|\1|p' |
 		while read -r t; do
 			grep -q "aarch64/$t\$" "$KSFT/Makefile" && echo "$t"
