@@ -6,7 +6,7 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all deps tree export kernel selftests tools initramfs run check \
-	check-series check-debug kernel-debug shell test-rig clean distclean help
+	check-series check-debug kernel-debug shell test-rig sizes clean distclean help
 
 all: run
 
@@ -22,6 +22,7 @@ help:
 	@echo "make check-debug   boot a KASAN/lockdep/UBSAN kernel and run the tests"
 	@echo "make shell         boot the guest with an interactive shell"
 	@echo "make test-rig      host-side tests of the rig itself"
+	@echo "make sizes         bytes the series adds to struct kvm / kvm_vcpu (after make check)"
 
 deps:
 	@$(S)/deps.sh
@@ -61,6 +62,9 @@ check-debug: deps
 
 check-series: kernel
 	@$(S)/check-series.sh
+
+sizes:
+	@$(S)/struct-sizes.sh
 
 test-rig: deps
 	@RIG_STANDALONE=1 tests/rig/run.sh

@@ -6,6 +6,7 @@
 #   MODE: check | run | shell (see guest/init)
 # Environment: QEMU_TIMEOUT (s), TEST_TIMEOUT (s, per test in the guest),
 #   CPU, SMP, MEM, RIG_ARGS (comma-separated arguments for "run"),
+#   RIG_LIST (run /tests/list.$RIG_LIST instead of /tests/list),
 #   ICOUNT (QEMU -icount option; empty for plain multi-threaded TCG),
 #   QEMU_EXTRA (more QEMU options).
 #
@@ -29,6 +30,7 @@ mkdir -p "$(dirname "$LOG")"
 
 append="console=ttyAMA0 panic=-1 rig.mode=$MODE rig.timeout=$TEST_TIMEOUT"
 [ -z "${RIG_ARGS:-}" ] || append="$append rig.args=$RIG_ARGS"
+[ -z "${RIG_LIST:-}" ] || append="$append rig.list=$RIG_LIST"
 opts=(-nographic)
 ICOUNT=${ICOUNT-shift=auto,sleep=off}
 [ -z "$ICOUNT" ] || opts+=(-icount "$ICOUNT")

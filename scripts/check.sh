@@ -6,7 +6,8 @@
 #      "make export" reproduces patches/ byte for byte;
 #   2. checkpatch.pl --strict on every patch (scripts/checkpatch.sh);
 #   3. the kernel builds; W=1 on arch/arm64/kvm/ adds no warning;
-#   4. boot under QEMU, KVM initialised (VHE), run the selftests;
+#   4. boot under QEMU, KVM initialised (VHE), run the selftests; then
+#      again on an AArch64-only CPU (a64fx) for the tests that care;
 #   5. host-side tests of the rig (tests/rig/).
 # Usage: check.sh [--debug]   (--debug: the KASAN/lockdep/UBSAN kernel,
 #                               steps 3-4 only)
@@ -89,6 +90,12 @@ console=$LOGS/console-$flavour.log
 "$S/boot.sh" check "$console" "$image"
 "$S/results.sh" "$console" "$BUILD/tests.list" | record || true
 "$S/abi-show-check.sh" "$console" 2>&1 | record || true
+
+# 4b. The same kernel on an AArch64-only CPU (no AArch32 EL0)
+info "booting $image on an AArch64-only CPU (a64fx) for $(grep -c . "$BUILD/tests-aarch64-only.list") test programs"
+console=$LOGS/console-$flavour-a64fx.log
+CPU=a64fx RIG_LIST=aarch64-only "$S/boot.sh" check "$console" "$image"
+"$S/results.sh" "$console" "$BUILD/tests-aarch64-only.list" a64fx | record || true
 
 # 5. The rig's own tests
 [ -n "$DEBUG" ] || "$TOP/tests/rig/run.sh" 2>&1 | record || true

@@ -3,7 +3,8 @@
 #   pass  NAME
 #   FAIL  NAME: why
 #   skip  NAME: why
-# Usage: results.sh CONSOLE.LOG TESTS.LIST
+# Usage: results.sh CONSOLE.LOG TESTS.LIST [LABEL]
+#   LABEL is appended to every name as "@LABEL" (a run on another CPU).
 # Exit status 1 when anything failed.  A test that is missing from the
 # log, never finished, crashed or timed out is a failure, never a pass;
 # so are a guest that did not boot or did not finish, KVM that did not
@@ -12,11 +13,12 @@
 set -euo pipefail
 LOG=${1:?console log}
 LIST=${2:?tests list}
-[ -f "$LOG" ] || { echo "FAIL  boot: no console log at $LOG"; exit 1; }
+LABEL=${3:+@$3}
+[ -f "$LOG" ] || { echo "FAIL  boot${3:+@$3}: no console log at $LOG"; exit 1; }
 
-awk -v list="$LIST" -v logf="$LOG" '
+awk -v list="$LIST" -v logf="$LOG" -v label="$LABEL" '
 function out(st, name, why) {
-	printf "%-5s %s%s\n", st, name, (why == "" ? "" : ": " why)
+	printf "%-5s %s%s%s\n", st, name, label, (why == "" ? "" : ": " why)
 	if (st == "FAIL") failed++
 }
 BEGIN {

@@ -35,6 +35,13 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 	echo "abi-show-json=/bin/abi-show --json"
 } | awk '!seen[$1]++' | write_if_changed "$BUILD/tests.list"
 
+# The AArch64-only run: its own list plus the series' tests.
+{
+	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/aarch64-only.list" | grep -v '^$'
+	sed -n '/^abi-show/q; p' "$BUILD/tests.list" |
+		grep -vxFf <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/regression.list" | grep -v '^$') || true
+} | awk '!seen[$1]++' | write_if_changed "$BUILD/tests-aarch64-only.list"
+
 targets=
 while read -r t _; do
 	case "$t" in *=*) continue ;; esac

@@ -7,7 +7,7 @@
 expect() {
 	local name=$1 log=$2 want=$3 out st p
 	shift 3
-	out=$("$TOP/scripts/results.sh" "$HERE/logs/$log" "$HERE/logs/tests.list" 2>&1)
+	out=$("$TOP/scripts/results.sh" "$HERE/logs/$log" "$HERE/logs/tests.list" $LABEL 2>&1)
 	st=$?
 	if [ "$st" != "$want" ]; then
 		bad "$name" "exit status $st, expected $want"$'\n'"$out"
@@ -19,6 +19,7 @@ expect() {
 	ok "$name"
 }
 
+LABEL=
 expect results-all-pass all-pass.log 0 '^pass  alpha$' '^pass  beta$' '^pass  guest-finished$' '^pass  console-clean$'
 expect results-crlf crlf.log 0 '^pass  alpha$' '^pass  beta$'
 expect results-crash crash.log 1 '^FAIL  alpha: killed by signal 11$' '^FAIL  beta: exit status 254$' 'aarch64/beta.c:10'
@@ -31,3 +32,4 @@ expect results-skip-reason skip.log 0 '^skip  alpha: 1\.\.0 # SKIP - Requirement
 expect results-splat splat.log 1 '^pass  alpha$' '^FAIL  console-clean: kernel reported problems' 'WARNING: CPU: 1 PID: 70'
 expect results-guest-timeout guest-timeout.log 1 '^FAIL  alpha: killed \(timeout in the guest\)'
 expect results-no-log does-not-exist.log 1 '^FAIL  boot: no console log'
+LABEL=a64fx expect results-label crash.log 1 '^FAIL  alpha@a64fx: killed by signal 11$' '^pass  boot@a64fx$'
