@@ -9,20 +9,26 @@
 # log, never finished, crashed or timed out is a failure, never a pass;
 # so are a guest that did not boot or did not finish, KVM that did not
 # initialise, and kernel splats (BUG, WARNING, Oops, KASAN, UBSAN,
-# lockdep) anywhere in the kernel's own console lines.
+# lockdep) anywhere in the kernel's own console lines, but for the
+# platform warnings tests/console-known.txt lists with their reasons.
 set -euo pipefail
 LOG=${1:?console log}
 LIST=${2:?tests list}
 LABEL=${3:+@$3}
 [ -f "$LOG" ] || { echo "FAIL  boot${3:+@$3}: no console log at $LOG"; exit 1; }
 
-awk -v list="$LIST" -v logf="$LOG" -v label="$LABEL" '
+KNOWN=${KNOWN:-$(dirname "$0")/../tests/console-known.txt}
+awk -v list="$LIST" -v logf="$LOG" -v label="$LABEL" -v known="$KNOWN" '
 function out(st, name, why) {
 	printf "%-5s %s%s%s\n", st, name, label, (why == "" ? "" : ": " why)
 	if (st == "FAIL") failed++
 }
 BEGIN {
 	n = 0
+	nknown = 0
+	while ((getline line < known) > 0)
+		if (line !~ /^#/ && line != "")
+			knownre[++nknown] = line
 	while ((getline line < list) > 0) {
 		split(line, f, " ")
 		sub(/=.*/, "", f[1])
@@ -53,8 +59,15 @@ cur != "" {
 # Kernel console lines carry a printk timestamp; only those are scanned,
 # so a test printing the word WARNING is not mistaken for a splat.
 /^\[ *[0-9]+\.[0-9]+\] / {
-	if ($0 ~ /(BUG:|WARNING:|Oops|Unable to handle kernel|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function)/ && nsplat < 5)
-		splat[++nsplat] = $0
+	if ($0 ~ /(BUG:|WARNING:|Oops|Unable to handle kernel|KASAN|UBSAN|possible circular locking|possible recursive locking|inconsistent lock state|suspicious RCU usage|BUG: sleeping function)/) {
+		for (k = 1; k <= nknown; k++)
+			if ($0 ~ knownre[k])
+				break
+		if (k <= nknown)
+			nignored++
+		else if (nsplat < 5)
+			splat[++nsplat] = $0
+	}
 }
 END {
 	if (!booted) {
@@ -95,7 +108,7 @@ END {
 	else
 		out("FAIL", "guest-finished", "guest did not finish" (panic != "" ? ": " panic : "") (hosttmo != "" ? ": " hosttmo : "") (qexit != "" ? ": " qexit : ""))
 	if (nsplat == 0)
-		out("pass", "console-clean", "")
+		out("pass", "console-clean", nignored ? nignored " known platform warning(s) ignored, see tests/console-known.txt" : "")
 	else {
 		out("FAIL", "console-clean", "kernel reported problems")
 		for (j = 1; j <= nsplat; j++)

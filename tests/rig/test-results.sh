@@ -33,3 +33,4 @@ expect results-splat splat.log 1 '^pass  alpha$' '^FAIL  console-clean: kernel r
 expect results-guest-timeout guest-timeout.log 1 '^FAIL  alpha: killed \(timeout in the guest\)'
 expect results-no-log does-not-exist.log 1 '^FAIL  boot: no console log'
 LABEL=a64fx expect results-label crash.log 1 '^FAIL  alpha@a64fx: killed by signal 11$' '^pass  boot@a64fx$'
+expect results-known-warning known.log 0 '^pass  console-clean: 1 known platform warning' '^pass  alpha$'
