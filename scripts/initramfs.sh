@@ -20,6 +20,8 @@ cp "$TOP/guest/init" "$ROOT/init"
 ln -s busybox "$ROOT/bin/sh"
 [ -f "$BUILD/tests.list" ] || die "no $BUILD/tests.list (run 'make selftests')"
 cp "$BUILD/tests.list" "$ROOT/tests/list"
+[ ! -f "$BUILD/tests-debug.list" ] ||
+	cp "$BUILD/tests-debug.list" "$ROOT/tests/list.debug"
 [ ! -f "$BUILD/tests-aarch64-only.list" ] ||
 	cp "$BUILD/tests-aarch64-only.list" "$ROOT/tests/list.aarch64-only"
 while read -r t _; do

@@ -35,6 +35,11 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 	echo "abi-show-json=/bin/abi-show --json"
 } | awk '!seen[$1]++' | write_if_changed "$BUILD/tests.list"
 
+# The debug-kernel run: everything but tests/debug-exclude.list.
+awk 'NR == FNR { if ($1 !~ /^#/ && NF) skip[$1] = 1; next } !skip[$1]' \
+	"$TOP/tests/debug-exclude.list" "$BUILD/tests.list" |
+	write_if_changed "$BUILD/tests-debug.list"
+
 # The AArch64-only run: its own list plus the series' tests.
 {
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/aarch64-only.list" | grep -v '^$'
