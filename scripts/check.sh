@@ -85,7 +85,6 @@ step tools-build "$S/tools.sh" || exit 1
 step initramfs "$S/initramfs.sh" || exit 1
 
 # 4. Boot and run the tests in the guest
-info "booting $image under QEMU and running $(grep -c . "$BUILD/tests.list") test programs"
 console=$LOGS/console-$flavour.log
 list=$BUILD/tests.list
 if [ -n "$DEBUG" ]; then
@@ -94,6 +93,7 @@ if [ -n "$DEBUG" ]; then
 		[ -n "$t" ] && result skip "$t: $why"
 	done
 fi
+info "booting $image under QEMU and running $(grep -c . "$list") test programs"
 RIG_LIST=$([ -z "$DEBUG" ] || echo debug) "$S/boot.sh" check "$console" "$image"
 "$S/results.sh" "$console" "$list" | record || true
 "$S/abi-show-check.sh" "$console" 2>&1 | record || true
