@@ -6,7 +6,8 @@ SHELL := /bin/bash
 S := scripts
 
 .PHONY: all deps tree export kernel selftests tools initramfs run check \
-	check-series check-debug kernel-debug shell test-rig sizes clean distclean help
+	check-series check-debug kernel-debug shell test-rig test-cpumodel fixtures \
+	sizes clean distclean help
 
 all: run
 
@@ -22,6 +23,8 @@ help:
 	@echo "make check-debug   boot a KASAN/lockdep/UBSAN kernel and run the tests"
 	@echo "make shell         boot the guest with an interactive shell"
 	@echo "make test-rig      host-side tests of the rig itself"
+	@echo "make test-cpumodel host-side unit tests of libarm64cpumodel"
+	@echo "make fixtures      re-probe tests/cpumodel/fixtures/ on QEMU CPU models"
 	@echo "make sizes         bytes the series adds to struct kvm / kvm_vcpu (after make check)"
 
 deps:
@@ -63,6 +66,12 @@ check-debug: deps
 check-series: kernel
 	@$(S)/check-series.sh
 
+test-cpumodel: deps
+	@CPUMODEL_STANDALONE=1 tests/cpumodel/run.sh
+
+fixtures: initramfs
+	@$(S)/cpumodel-fixtures.sh $(CPUS)
+
 sizes:
 	@$(S)/struct-sizes.sh
 
@@ -70,7 +79,7 @@ test-rig: deps
 	@RIG_STANDALONE=1 tests/rig/run.sh
 
 clean:
-	rm -rf build/kbuild build/kbuild-* build/selftests build/tools build/gen \
+	rm -rf build/kbuild build/kbuild-* build/selftests build/tools build/gen build/host \
 		build/initramfs build/*.cpio build/Image build/Image-debug build/logs
 
 distclean:

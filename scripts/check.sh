@@ -6,8 +6,9 @@
 #      "make export" reproduces patches/ byte for byte;
 #   2. checkpatch.pl --strict on every patch (scripts/checkpatch.sh);
 #   3. the kernel builds; W=1 on arch/arm64/kvm/ adds no warning;
-#   4. boot under QEMU, KVM initialised (VHE), run the selftests; then
-#      again on an AArch64-only CPU (a64fx) for the tests that care;
+#   4. boot under QEMU, KVM initialised (VHE or nVHE), run the selftests; then
+#      on other CPUs: AArch64-only a64fx, neoverse-n1 (CPU model shared with
+#      a Cortex-A76), cortex-a72 (nVHE); unit tests of libarm64cpumodel;
 #   5. host-side tests of the rig (tests/rig/).
 # Usage: check.sh [--debug]   (--debug: the KASAN/lockdep/UBSAN kernel,
 #                               steps 3-4 only)
@@ -98,11 +99,28 @@ RIG_LIST=$([ -z "$DEBUG" ] || echo debug) "$S/boot.sh" check "$console" "$image"
 "$S/results.sh" "$console" "$list" | record || true
 "$S/abi-show-check.sh" "$console" 2>&1 | record || true
 
-# 4b. The same kernel on an AArch64-only CPU (no AArch32 EL0)
-info "booting $image on an AArch64-only CPU (a64fx) for $(grep -c . "$BUILD/tests-aarch64-only.list") test programs"
-console=$LOGS/console-$flavour-a64fx.log
-CPU=a64fx RIG_LIST=aarch64-only "$S/boot.sh" check "$console" "$image"
-"$S/results.sh" "$console" "$BUILD/tests-aarch64-only.list" a64fx | record || true
+# 4b. The same kernel on other CPUs, two guests at a time: an AArch64-only
+# CPU (a64fx, no AArch32 EL0) for the tests that care; Neoverse N1 running
+# a CPU model shared with the Cortex-A76 fixture; Cortex-A72 (ARMv8.0:
+# KVM in nVHE mode) for the series' tests.
+other() {	# other CPU LIST LABEL
+	local console=$LOGS/console-$flavour-$3.log
+	CPU=$1 RIG_LIST=$2 "$S/boot.sh" check "$console" "$image"
+	"$S/results.sh" "$console" "$BUILD/tests-$2.list" "$3" >"$LOGS/results-$3.txt" || true
+}
+info "booting $image on a64fx, neoverse-n1 and cortex-a72 (nVHE)"
+other a64fx aarch64-only a64fx &
+p1=$!
+other neoverse-n1 fleet n1 &
+p2=$!
+wait $p1
+other cortex-a72 nvhe a72-nvhe &
+p3=$!
+wait $p2 $p3
+for l in a64fx n1 a72-nvhe; do record <"$LOGS/results-$l.txt"; done
+
+# 4c. Host-side unit tests of libarm64cpumodel (tests/cpumodel/)
+[ -n "$DEBUG" ] || "$TOP/tests/cpumodel/run.sh" 2>&1 | record || true
 
 # 5. The rig's own tests
 [ -n "$DEBUG" ] || "$TOP/tests/rig/run.sh" 2>&1 | record || true

@@ -20,10 +20,15 @@ cp "$TOP/guest/init" "$ROOT/init"
 ln -s busybox "$ROOT/bin/sh"
 [ -f "$BUILD/tests.list" ] || die "no $BUILD/tests.list (run 'make selftests')"
 cp "$BUILD/tests.list" "$ROOT/tests/list"
-[ ! -f "$BUILD/tests-debug.list" ] ||
-	cp "$BUILD/tests-debug.list" "$ROOT/tests/list.debug"
-[ ! -f "$BUILD/tests-aarch64-only.list" ] ||
-	cp "$BUILD/tests-aarch64-only.list" "$ROOT/tests/list.aarch64-only"
+# build/tests-NAME.list is /tests/list.NAME (boot.sh RIG_LIST=NAME)
+for l in "$BUILD"/tests-*.list; do
+	[ -f "$l" ] || continue
+	n=${l##*/tests-}
+	cp "$l" "$ROOT/tests/list.${n%.list}"
+done
+# CPU profiles for the cpumodel tests
+mkdir -p "$ROOT/cpumodel/fixtures"
+cp "$TOP"/tests/cpumodel/fixtures/*.json "$ROOT/cpumodel/fixtures/"
 while read -r t _; do
 	case "$t" in '' | *=*) continue ;; esac
 	src=$BUILD/selftests/bin/$t

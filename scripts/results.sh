@@ -77,7 +77,7 @@ END {
 	if (kvm == "ok")
 		out("pass", "kvm-init", "")
 	else
-		out("FAIL", "kvm-init", kvm == "" ? "no KVM initialisation report from the guest" : "KVM did not initialise in VHE mode: " kvm)
+		out("FAIL", "kvm-init", kvm == "" ? "no KVM initialisation report from the guest" : "KVM did not initialise: " kvm)
 	for (i = 1; i <= n; i++) {
 		t = order[i]
 		if (!began[t]) {

@@ -33,6 +33,7 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 	# The rig's own programs, run inside the guest as tests too.
 	echo "abi-show=/bin/abi-show"
 	echo "abi-show-json=/bin/abi-show --json"
+	echo "cpumodel-test=/bin/cpumodel-test"
 } | awk '!seen[$1]++' | write_if_changed "$BUILD/tests.list"
 
 # The debug-kernel run: everything but tests/debug-exclude.list.
@@ -45,7 +46,19 @@ awk 'NR == FNR { if ($1 !~ /^#/ && NF) skip[$1] = 1; next } !skip[$1]' \
 	sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/aarch64-only.list" | grep -v '^$'
 	sed -n '/^abi-show/q; p' "$BUILD/tests.list" |
 		grep -vxFf <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/regression.list" | grep -v '^$') || true
+	echo "cpumodel-test=/bin/cpumodel-test"
 } | awk '!seen[$1]++' | write_if_changed "$BUILD/tests-aarch64-only.list"
+
+# Other CPUs (scripts/check.sh 4c): a fleet of two real cores, Neoverse N1
+# running a model shared with the Cortex-A76 fixture; and the ARMv8.0
+# Cortex-A72, where KVM runs in nVHE mode, for the series' tests.
+echo "cpumodel-test=/bin/cpumodel-test /cpumodel/fixtures/cortex-a76.json" |
+	write_if_changed "$BUILD/tests-fleet.list"
+{
+	sed -n '/^abi-show/q; p' "$BUILD/tests.list" |
+		grep -vxFf <(sed -e 's/#.*//' -e 's/[[:space:]]*$//' "$TOP/tests/regression.list" | grep -v '^$') || true
+	echo "cpumodel-test=/bin/cpumodel-test"
+} | write_if_changed "$BUILD/tests-nvhe.list"
 
 targets=
 while read -r t _; do

@@ -15,6 +15,7 @@ awk -f "$TOP/tools/gen-sysreg-fields.awk" "$TREE/arch/arm64/tools/sysreg" |
 CFLAGS="-O2 -g -Wall -Wextra -Werror -static -isystem $KBUILD/usr/include -I$BUILD/gen"
 for dir in "$TOP"/tools/*/; do
 	name=$(basename "$dir")
+	[ "$name" != cpumodel ] || continue
 	out=$BUILD/tools/$name
 	srcs=$(ls "$dir"*.c)
 	# shellcheck disable=SC2086
@@ -25,4 +26,6 @@ for dir in "$TOP"/tools/*/; do
 	"${CROSS}gcc" $CFLAGS -o "$out" $srcs >>"$log" 2>&1 ||
 		{ cat "$log" >&2; die "building tools/$name failed"; }
 done
+"$TOP/scripts/cpumodel-build.sh" guest >>"$log" 2>&1 ||
+	{ tail -n 30 "$log" >&2; die "building tools/cpumodel failed (log: $log)"; }
 echo "tools: $(ls "$BUILD/tools" | tr '\n' ' ')"

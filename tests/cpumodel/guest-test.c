@@ -1,0 +1,286 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * cpumodel-test: in-guest tests of libarm64cpumodel on a real KVM.
+ *
+ * Runs inside the QEMU rig (KVM in the emulated host).  Checks that a
+ * probed profile survives JSON, that probe -> baseline -> apply -> verify
+ * round-trips (userspace and guest MRS, on every vCPU), that models made
+ * with the fixture profiles of other CPUs apply and are what the guest
+ * reads, and that a model this host cannot run is refused with the field
+ * named and leaves the VM exactly as it was (pre-checked, and when KVM
+ * itself rejects a write half-way).
+ *
+ * Usage: cpumodel-test [FIXTURE.json...]
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpumodel.h"
+#include "cpumodel-int.h"
+
+static int passed, failed;
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (cond) {						\
+			passed++;					\
+			printf("ok %d - ", passed + failed);		\
+		} else {						\
+			failed++;					\
+			printf("not ok %d - ", passed + failed);	\
+		}							\
+		printf(__VA_ARGS__);					\
+		printf("\n");						\
+	} while (0)
+
+static void dump(const struct cm_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++)
+		printf("#   %s\n", rep->line[i]);
+}
+
+static bool report_has(const struct cm_report *rep, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++)
+		if (strstr(rep->line[i], s))
+			return true;
+	return false;
+}
+
+/* Apply @m to a fresh 2-vCPU VM and check userspace and guest views. */
+static void round_trip(const struct cm_profile *m, const char *what)
+{
+	struct cm_report rep = { 0 };
+	struct cm_vm vm;
+	int i, bad;
+
+	if (cm_vm_create(&vm, m, 2, &rep)) {
+		CHECK(0, "%s: VM created", what);
+		dump(&rep);
+		cm_report_free(&rep);
+		return;
+	}
+	bad = cm_apply(&vm, m, 0, &rep);
+	CHECK(bad == 0, "%s: applied", what);
+	if (!bad) {
+		bad = cm_verify(&vm, m, &rep);
+		CHECK(bad == 0, "%s: userspace reads the model on both vCPUs", what);
+		for (i = 0; i < 2; i++) {
+			bad = cm_verify_guest(&vm, i, m, &rep);
+			CHECK(bad == 0, "%s: guest MRS reads the model on vCPU %d", what, i);
+		}
+	}
+	dump(&rep);
+	cm_report_free(&rep);
+	cm_vm_destroy(&vm);
+}
+
+/* A writable lower-safe field this host could not offer one step higher. */
+static bool raise_field(struct cm_profile *m, char *name, size_t len)
+{
+	int s;
+
+	/* From the last register: apply writes the ones before it first. */
+	for (s = CM_SLOT_ID + CM_NR_ID - 1; s >= CM_SLOT_ID; s--) {
+		const struct cm_regdesc *d = cm_slot_desc(s);
+		const struct cm_field *f;
+
+		for (f = d ? d->fields : NULL; f && f->name; f++) {
+			int64_t v = cm_field_get(f, m->r[s].val);
+
+			if (f->rule != CM_RULE_LOWER || f->sign || f->width != 4 ||
+			    (m->r[s].mask & cm_field_mask(f)) != cm_field_mask(f) || v >= 7)
+				continue;
+			m->r[s].val = cm_field_set(f, m->r[s].val, v + 1);
+			snprintf(name, len, "%s.%s", cm_slot_name(s), f->name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A writable lower-safe field at a non-zero value, lowered to 0. */
+static bool lower_field(struct cm_profile *m, int before_slot)
+{
+	int s;
+
+	for (s = CM_SLOT_ID; s < before_slot; s++) {
+		const struct cm_regdesc *d = cm_slot_desc(s);
+		const struct cm_field *f;
+
+		for (f = d ? d->fields : NULL; f && f->name; f++) {
+			/* KVM has minimums for the debug and PMU versions. */
+			if (f->rule != CM_RULE_LOWER || f->sign ||
+			    (m->r[s].mask & cm_field_mask(f)) != cm_field_mask(f) ||
+			    cm_field_get(f, m->r[s].val) <= 0 || strstr("DebugVer CopDbg PerfMon PMUVer", f->name))
+				continue;
+			m->r[s].val = cm_field_set(f, m->r[s].val, 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * Another host of the same fleet, made from this one: a few writable
+ * lower-safe fields lower, smaller minimum data cache line, and another
+ * identity (a Cortex-A76 r4p1 MIDR, REVIDR 1).
+ */
+static void synth_host(const struct cm_profile *host, struct cm_profile *o)
+{
+	struct cm_field dminline = { "DminLine", 16, 4, 0, CM_RULE_LOWER, 0, NULL };
+	int lowered = 0;
+
+	*o = *host;
+	snprintf(o->name, sizeof(o->name), "synthetic");
+	while (lowered < 3 && lower_field(o, CM_SLOT_ID + CM_NR_ID))
+		lowered++;
+	if ((o->r[CM_SLOT_CTR].mask & cm_field_mask(&dminline)) &&
+	    cm_field_get(&dminline, o->r[CM_SLOT_CTR].val) > 1)
+		o->r[CM_SLOT_CTR].val = cm_field_set(&dminline, o->r[CM_SLOT_CTR].val,
+						     cm_field_get(&dminline, o->r[CM_SLOT_CTR].val) - 1);
+	o->r[CM_SLOT_MIDR].val = 0x414fd0b1;
+	o->r[CM_SLOT_REVIDR].val = 1;
+}
+
+static int slot_of(const char *field)
+{
+	char reg[96];
+
+	snprintf(reg, sizeof(reg), "%s", field);
+	*strchr(reg, '.') = 0;
+	return cm_slot_by_name(reg);
+}
+
+static void refused(const struct cm_profile *bad, const char *field, unsigned int flags,
+		    const char *what)
+{
+	struct cm_report rep = { 0 };
+	struct cm_snapshot before[2], after[2];
+	struct cm_vm vm;
+	int i, ret;
+
+	if (cm_vm_create(&vm, bad, 2, &rep)) {
+		CHECK(0, "%s: VM created", what);
+		dump(&rep);
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		cm_snapshot_take(&vm, i, &before[i]);
+	ret = cm_apply(&vm, bad, flags, &rep);
+	CHECK(ret > 0, "%s: apply refused (returned %d)", what, ret);
+	CHECK(report_has(&rep, field), "%s: the report names %s", what, field);
+	dump(&rep);
+	cm_report_free(&rep);
+	for (i = 0; i < 2; i++) {
+		cm_snapshot_take(&vm, i, &after[i]);
+		CHECK(before[i].n > 100 && !cm_snapshot_diff(&before[i], &after[i], &rep),
+		      "%s: all %zu registers of vCPU %d unchanged", what, before[i].n, i);
+		dump(&rep);
+		cm_report_free(&rep);
+		cm_snapshot_free(&before[i]);
+		cm_snapshot_free(&after[i]);
+	}
+	cm_vm_destroy(&vm);
+}
+
+int main(int argc, char **argv)
+{
+	struct cm_profile host, again, model, pair[2], bad;
+	struct cm_report rep = { 0 };
+	char *text, field[96];
+	int s, i, present = 0, writable = 0;
+
+	if (cm_probe(&host, "this-host", &rep)) {
+		dump(&rep);
+		CHECK(0, "probe");
+		printf("%d passed, %d failed\n", passed, failed);
+		return 1;
+	}
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		present += host.r[s].present;
+		writable += host.r[s].mask != 0;
+	}
+	CHECK(present == CM_NR_SLOTS, "probe: %d of %d registers present", present, CM_NR_SLOTS);
+	CHECK(writable >= 14, "probe: %d registers with writable bits", writable);
+	CHECK(host.caps & CM_CAP_WRITABLE_IMP && host.caps & CM_CAP_WRITABLE_MASKS,
+	      "probe: writable masks and writable implementation registers");
+
+	text = cm_to_json(&host);
+	CHECK(text && !cm_parse(text, "probe output", &again, &rep) &&
+	      !memcmp(host.r, again.r, sizeof(host.r)) && host.caps == again.caps &&
+	      host.features == again.features && !strcmp(host.kernel, again.kernel),
+	      "probe: JSON round trip is exact");
+	free(text);
+	dump(&rep);
+	cm_report_free(&rep);
+
+	/* The host's own model. */
+	CHECK(!cm_baseline(&host, 1, -1, "self", &model, &rep), "baseline of this host alone");
+	dump(&rep);
+	cm_report_free(&rep);
+	CHECK(!cm_compare(&model, &host, &rep), "compare: self model runs here");
+	cm_report_free(&rep);
+	round_trip(&model, "self model");
+
+	/*
+	 * Models shared with another host (made up from this one, or the
+	 * fixture profiles of other CPUs given as arguments), presenting the
+	 * other host's identity.
+	 */
+	for (i = 0; i < argc; i++) {
+		char what[128];
+
+		pair[0] = host;
+		if (!i)
+			synth_host(&host, &pair[1]);
+		else if (cm_load(argv[i], &pair[1], &rep)) {
+			CHECK(0, "load %s", argv[i]);
+			dump(&rep);
+			cm_report_free(&rep);
+			continue;
+		}
+		snprintf(what, sizeof(what), "model this-host+%s", pair[1].name);
+		s = cm_baseline(pair, 2, 1, "pair", &model, &rep);
+		CHECK(!s, "%s: baseline", what);
+		if (s) {
+			dump(&rep);
+			cm_report_free(&rep);
+			continue;
+		}
+		cm_report_free(&rep);
+		CHECK(memcmp(model.r, host.r, sizeof(host.r)) &&
+		      model.r[CM_SLOT_MIDR].val == pair[1].r[CM_SLOT_MIDR].val &&
+		      model.r[CM_SLOT_MIDR].val != host.r[CM_SLOT_MIDR].val,
+		      "%s: differs from this host, MIDR_EL1 0x%llx of %s", what,
+		      (unsigned long long)model.r[CM_SLOT_MIDR].val, pair[1].name);
+		round_trip(&model, what);
+	}
+
+	/* Refused before writing anything. */
+	bad = host;
+	snprintf(bad.name, sizeof(bad.name), "too-capable");
+	bad.is_model = true;
+	if (raise_field(&bad, field, sizeof(field))) {
+		refused(&bad, field, 0, "model above the host (pre-checked)");
+		/*
+		 * KVM itself rejects, after an earlier register was written:
+		 * everything written is put back.
+		 */
+		if (lower_field(&bad, slot_of(field)))
+			refused(&bad, field, CM_APPLY_NO_PRECHECK,
+				"model above the host (rejected by KVM, rolled back)");
+		else
+			CHECK(0, "found a field to lower before %s", field);
+	} else {
+		CHECK(0, "found a writable field to raise above the host");
+	}
+
+	printf("%d passed, %d failed\n", passed, failed);
+	return failed ? 1 : 0;
+}

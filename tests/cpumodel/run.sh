@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# Host-side unit tests of libarm64cpumodel through the arm64-cpumodel tool
+# (native build, no KVM): baseline and compare on the probed fixtures and
+# on hand-made edge cases, malformed input.  Seconds.
+# Prints "pass  cpumodel/NAME" / "FAIL  cpumodel/NAME: why" per test.
+# Run alone with "make test-cpumodel"; "make check" runs it as step 4c.
+set -uo pipefail
+HERE=$(cd "$(dirname "$0")" && pwd)
+TOP=$(cd "$HERE/../.." && pwd)
+FIX=$HERE/fixtures
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export LC_ALL=C
+
+if ! "$TOP/scripts/cpumodel-build.sh" host >"$WORK/build.log" 2>&1; then
+	echo "FAIL  cpumodel/build: $(tail -n 5 "$WORK/build.log" | tr '\n' ' ')"
+	exit 1
+fi
+T=${CPUMODEL:-$TOP/build/host/arm64-cpumodel}
+
+run_tests() {
+ok() { echo "pass  cpumodel/$1"; }
+bad() { echo "FAIL  cpumodel/$1: $2"; }
+
+# t NAME RC REGEX CMD...: CMD exits with RC and its output (stdout and
+# stderr) matches the extended REGEX ("" = anything).
+t() {
+	local name=$1 rc=$2 re=$3 got
+	shift 3
+	"$@" >"$WORK/out" 2>&1
+	got=$?
+	if [ "$got" != "$rc" ]; then
+		bad "$name" "exit status $got, expected $rc: $(head -c 300 "$WORK/out" | tr '\n' ' ')"
+	elif [ -n "$re" ] && ! grep -Eq -- "$re" "$WORK/out"; then
+		bad "$name" "output does not match /$re/: $(head -c 300 "$WORK/out" | tr '\n' ' ')"
+	else
+		ok "$name"
+	fi
+}
+
+# mk NAME BASE JQ: a profile made from fixture BASE with a jq filter.
+mk() {
+	local src=$FIX/$2.json
+	[ -f "$src" ] || src=$WORK/$2.json
+	jq "$3" "$src" >"$WORK/$1.json"
+}
+# reg FILE GROUP REG: a register's value in a profile.
+reg() { jq -r ".registers.$2.$3.value" "$1"; }
+# eqv NAME ACTUAL EXPECTED
+eqv() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got $2, expected $3"; fi; }
+
+# --- the fixtures ----------------------------------------------------------
+for f in "$FIX"/*.json; do
+	n=$(basename "$f" .json)
+	t "show-$n" 0 "^host .*Linux 6\.1" "$T" show "$f"
+done
+t show-field-names 0 "SHA3 +1 \(IMP\) +lower-safe, writable" "$T" show "$FIX/max.json"
+
+# Neoverse N1 + Cortex-A76: a model exists, lowered where the A76 has less.
+t baseline-n1-a76 0 "every host can run this model" \
+	"$T" baseline --name n1-a76 -o "$WORK/n1a76.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
+t baseline-explains 0 "ID_AA64MMFR0_EL1\.PARANGE = 2 \(40\) \(lower-safe\): neoverse-n1 5 \(48\), cortex-a76 2 \(40\)" \
+	"$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
+t baseline-identity-first 0 "MIDR_EL1 = 0x414fd0c1.*identity of neoverse-n1" \
+	"$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
+t baseline-impl-from 0 "identity of cortex-a76" \
+	"$T" baseline --impl-from cortex-a76 "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
+t baseline-impl-from-unknown 2 "--impl-from nosuch: no such host" \
+	"$T" baseline --impl-from nosuch "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
+t compare-model-n1 0 "n1-a76 can run on neoverse-n1" "$T" compare "$WORK/n1a76.json" "$FIX/neoverse-n1.json"
+t compare-model-a76 0 "can run on cortex-a76" "$T" compare "$WORK/n1a76.json" "$FIX/cortex-a76.json"
+t compare-model-a72 1 "ID_DFR0_EL1\.PerfMon: model 4 \(PMUv3p1\), host limit 3 \(PMUv3\) \(lower-safe\)" \
+	"$T" compare "$WORK/n1a76.json" "$FIX/cortex-a72.json"
+t compare-model-max-fixed 1 "ID_AA64PFR0_EL1\.RAS: model 1 \(IMP\), host 2 \(V1P1\), and this host does not let a VMM change it" \
+	"$T" compare "$WORK/n1a76.json" "$FIX/max.json"
+t compare-not-a-host 2 "is a model; compare needs a host profile" \
+	"$T" compare "$WORK/n1a76.json" "$WORK/n1a76.json"
+t baseline-of-model 1 "is a model, baseline takes host profiles" \
+	"$T" baseline "$WORK/n1a76.json" "$FIX/max.json"
+# A host is always compatible with its own model.
+for n in max neoverse-n1 cortex-a72 cortex-a76 a64fx; do
+	"$T" baseline -o "$WORK/self-$n.json" "$FIX/$n.json" 2>/dev/null
+	t "self-model-$n" 0 "can run on $n" "$T" compare "$WORK/self-$n.json" "$FIX/$n.json"
+done
+
+# Fields no VMM may change (mainline's writable masks) make some fleets
+# impossible; the error names them and no file is written.
+echo KEEP >"$WORK/keep.json"
+t baseline-conflict 1 "ID_AA64PFR0_EL1\.RAS: hosts differ \(neoverse-n1 1 \(IMP\), cortex-a72 0 \(NI\)\)" \
+	"$T" baseline -o "$WORK/keep.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
+eqv baseline-conflict-writes-nothing "$(cat "$WORK/keep.json")" KEEP
+t baseline-aarch32-less 1 "ID_PFR0_EL1\.State0 = 0 \(NI\) \(fixed on a64fx\)" \
+	"$T" baseline "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
+
+# --- hand-made edge cases (from max.json) -----------------------------------
+# Signed field: ID_AA64MMFR0_EL1.TGRAN4 0xf (NI) is -1, below 1 (52-bit).
+mk tg4-ni max '.name = "tg4-ni" | .registers.id.ID_AA64MMFR0_EL1.value = "0x00000323f0201126"'
+"$T" baseline -o "$WORK/m-signed.json" "$FIX/max.json" "$WORK/tg4-ni.json" 2>/dev/null
+eqv signed-lower-safe "$(reg "$WORK/m-signed.json" id ID_AA64MMFR0_EL1)" 0x00000323f0201126
+t signed-compare 1 "ID_AA64MMFR0_EL1\.TGRAN4: model 1 \(52_BIT\), host limit -1 \(NI\) \(lower-safe, signed\)" \
+	"$T" compare "$WORK/self-max.json" "$WORK/tg4-ni.json"
+
+# Higher-safe: ID_AA64MMFR1_EL1.SpecSEI 1 is safer than 0.
+mk specsei max '.name = "specsei" | .registers.id.ID_AA64MMFR1_EL1.value = "0x0000001011211122"'
+"$T" baseline -o "$WORK/m-higher.json" "$FIX/max.json" "$WORK/specsei.json" 2>/dev/null
+eqv higher-safe-takes-max "$(reg "$WORK/m-higher.json" id ID_AA64MMFR1_EL1)" 0x0000001011211122
+t higher-safe-compare 1 "ID_AA64MMFR1_EL1\.SpecSEI: model 0 \(NI\), host limit 1 \(IMP\) \(higher-safe\)" \
+	"$T" compare "$WORK/self-max.json" "$WORK/specsei.json"
+
+# Exact field (made writable here): disagreeing hosts get its safe value.
+m='.registers.id.ID_AA64MMFR0_EL1.writable = "0xff00ff00ffffff0f"'
+mk ex2 max "$m | .name = \"ex2\" | .registers.id.ID_AA64MMFR0_EL1.value = \"0x0000022310201126\""
+mk ex3 max "$m | .name = \"ex3\""
+"$T" baseline -o "$WORK/m-exact.json" "$WORK/ex2.json" "$WORK/ex3.json" 2>/dev/null
+eqv exact-falls-to-safe-value "$(reg "$WORK/m-exact.json" id ID_AA64MMFR0_EL1)" 0x0000012310201126
+t exact-compare 1 "ID_AA64MMFR0_EL1\.TGRAN4_2: model 2 \(IMP\), host limit 3 \(52_BIT\) \(exact\)" \
+	"$T" compare "$WORK/ex2.json" "$WORK/ex3.json"
+
+# Masks that differ: a host that cannot change PARANGE imposes its value...
+mk pa2-fixed max '.name = "pa2-fixed" | .registers.id.ID_AA64MMFR0_EL1.value = "0x0000032310201122" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff00"'
+t mask-fixed-host 0 "ID_AA64MMFR0_EL1\.PARANGE = 2 \(40\) \(fixed on pa2-fixed\)" \
+	"$T" baseline -o "$WORK/m-mask.json" "$FIX/max.json" "$WORK/pa2-fixed.json"
+eqv mask-fixed-value "$(reg "$WORK/m-mask.json" id ID_AA64MMFR0_EL1)" 0x0000032310201122
+# ...unless another host cannot run that value.
+mk pa6-fixed max '.name = "pa6-fixed" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff00"'
+mk pa5 max '.name = "pa5" | .registers.id.ID_AA64MMFR0_EL1.value = "0x0000032310201125"'
+t mask-conflict 1 "ID_AA64MMFR0_EL1\.PARANGE: .*pa6-fixed cannot change it and pa5 cannot run its value" \
+	"$T" baseline "$WORK/pa6-fixed.json" "$WORK/pa5.json"
+mk pa5-model pa5 '.kind = "model" | del(.kernel, .capabilities) | .sources = ["pa5"]'
+t mask-compare 1 "ID_AA64MMFR0_EL1\.PARANGE: model 5 \(48\), host 6 \(52\), and this host does not let a VMM change it" \
+	"$T" compare "$WORK/pa5-model.json" "$WORK/pa6-fixed.json"
+t mask-compare-lower 0 "can run on max" "$T" compare "$WORK/pa5-model.json" "$FIX/max.json"
+mk max-model max '.kind = "model" | del(.kernel, .capabilities) | .sources = ["max"]'
+
+# Firmware registers and hypercall bitmaps.
+mk fw max '.name = "fw" | .registers.hypercalls.VENDOR_HYP_BMAP.value = "0x0000000000000001" | .registers.firmware.PSCI_VERSION.value = "0x0000000000010000" | .registers.firmware.SMCCC_ARCH_WORKAROUND_1.value = "0x0000000000000001"'
+"$T" baseline -o "$WORK/m-fw.json" "$FIX/max.json" "$WORK/fw.json" 2>/dev/null
+eqv bitmap-intersection "$(reg "$WORK/m-fw.json" hypercalls VENDOR_HYP_BMAP)" 0x0000000000000001
+eqv psci-lowest "$(reg "$WORK/m-fw.json" firmware PSCI_VERSION)" 0x0000000000010000
+eqv wa1-lowest "$(reg "$WORK/m-fw.json" firmware SMCCC_ARCH_WORKAROUND_1)" 0x0000000000000001
+t bitmap-compare 1 "VENDOR_HYP_BMAP: model 0x3, host 0x1 \(a VM may have a subset of the host's services\)" \
+	"$T" compare "$WORK/self-max.json" "$WORK/fw.json"
+# WORKAROUND_2: AVAIL/NOT_REQUIRED in a model need a NOT_REQUIRED host.
+mk wa2-nr max-model '.registers.firmware.SMCCC_ARCH_WORKAROUND_2.value = "0x0000000000000003"'
+t wa2-needs-not-required 1 "SMCCC_ARCH_WORKAROUND_2: model 0x3, host 0x0" \
+	"$T" compare "$WORK/wa2-nr.json" "$FIX/max.json"
+mk wa2-host-nr max '.registers.firmware.SMCCC_ARCH_WORKAROUND_2.value = "0x0000000000000003"'
+t wa2-lower-ok 0 "can run" "$T" compare "$WORK/max-model.json" "$WORK/wa2-host-nr.json"
+
+# Implementation registers: a host without KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
+# keeps its identity; two such hosts that differ cannot share a model.
+mk a76-fixed max '.name = "a76-fixed" | .capabilities = ["writable-masks", "steal-time"] | .registers.implementation.MIDR_EL1.value = "0x00000000414fd0b1"'
+mk n1-fixed max '.name = "n1-fixed" | .capabilities = ["writable-masks", "steal-time"] | .registers.implementation.MIDR_EL1.value = "0x00000000414fd0c1"'
+t impl-fixed-host 0 "a76-fixed cannot present another identity" \
+	"$T" baseline --impl-from max -o "$WORK/m-impl.json" "$FIX/max.json" "$WORK/a76-fixed.json"
+eqv impl-fixed-value "$(reg "$WORK/m-impl.json" implementation MIDR_EL1)" 0x00000000414fd0b1
+t impl-conflict 1 "a76-fixed and n1-fixed differ and neither has KVM_CAP_ARM_WRITABLE_IMP_ID_REGS" \
+	"$T" baseline "$WORK/a76-fixed.json" "$WORK/n1-fixed.json"
+t impl-compare 1 "MIDR_EL1: model 0x00000000000f0510, host 0x00000000414fd0c1, and this host lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS" \
+	"$T" compare "$WORK/self-max.json" "$WORK/n1-fixed.json"
+
+# vCPU features: a host without a PMU takes pmu-v3 and PMUVer out.
+mk nopmu max '.name = "nopmu" | .vcpu_features = ["psci-0.2", "ptrauth-address", "ptrauth-generic"]'
+"$T" baseline -o "$WORK/m-nopmu.json" "$FIX/max.json" "$WORK/nopmu.json" 2>/dev/null
+eqv feature-dropped "$(jq -c .vcpu_features "$WORK/m-nopmu.json")" '["psci-0.2","ptrauth-address","ptrauth-generic"]'
+eqv feature-fields-hidden "$(reg "$WORK/m-nopmu.json" id ID_AA64DFR0_EL1)" \
+	"$(printf '0x%016x' $(( $(reg "$FIX/max.json" id ID_AA64DFR0_EL1) & ~0xf00 )))"
+t feature-compare 1 "vCPU feature pmu-v3: the host does not offer it" \
+	"$T" compare "$WORK/self-max.json" "$WORK/nopmu.json"
+
+# Cache geometry must fit CTR_EL0 (the kernel's rules).
+mk badccsidr max-model '.registers.cache["CCSIDR_EL1[0]"].value = "0x0000000000000000"'
+t cache-line-below-ctr 1 "CCSIDR_EL1\[0\]\.LineSize: 16-byte lines are smaller than CTR_EL0\.DminLine \(64 bytes\)" \
+	"$T" compare "$WORK/badccsidr.json" "$FIX/max.json"
+
+# --- malformed input: clear error, exit 2, nothing written -------------------
+printf '{"format": "arm64-cpumodel", "version": 1,,}' >"$WORK/syntax.json"
+head -c 200 "$FIX/max.json" >"$WORK/trunc.json"
+: >"$WORK/empty.json"
+mk v2 max '.version = 2'
+mk noformat max 'del(.format)'
+mk kind max '.kind = "guest"'
+mk unkreg max '.registers.id.ID_FOO_EL1 = {"value": "0x0"}'
+mk wronggroup max '.registers.id.CTR_EL0 = .registers.cache.CTR_EL0'
+mk badval max '.registers.id.ID_AA64ISAR0_EL1.value = "12"'
+mk numval max '.registers.id.ID_AA64ISAR0_EL1.value = 12'
+mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
+mk unkkey max '.colour = "blue"'
+mk unkfeat max '.vcpu_features += ["sve"]'
+for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
+	 "v2:unsupported profile version 2 \(this tool reads version 1\)" \
+	 "noformat:not an arm64-cpumodel profile" "kind:\"kind\" must be \"host\" or \"model\"" \
+	 "unkreg:unknown register \"ID_FOO_EL1\" in group \"id\"" \
+	 "wronggroup:unknown register \"CTR_EL0\" in group \"id\"" \
+	 "badval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
+	 "numval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
+	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
+	 "unkfeat:unknown entry \"sve\" in \"vcpu_features\""; do
+	n=${c%%:*}
+	t "malformed-$n" 2 "$WORK/$n.json: (${c#*:})" "$T" baseline -o "$WORK/keep.json" "$FIX/max.json" "$WORK/$n.json"
+done
+eqv malformed-writes-nothing "$(cat "$WORK/keep.json")" KEEP
+t malformed-compare 2 "truncated JSON" "$T" compare "$WORK/trunc.json" "$FIX/max.json"
+t missing-file 2 "nosuch.json: No such file or directory" "$T" show "$WORK/nosuch.json"
+t no-kvm-in-host-build 2 "no KVM support" "$T" probe
+t usage 2 "usage: arm64-cpumodel" "$T" frobnicate
+}
+
+run_tests | tee "$WORK/results"
+npass=$(grep -c '^pass' "$WORK/results")
+nfail=$(grep -c '^FAIL' "$WORK/results")
+[ -z "${CPUMODEL_STANDALONE:-}" ] || echo "$npass passed, $nfail failed"
+[ "$nfail" = 0 ]

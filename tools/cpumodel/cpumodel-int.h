@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/* Internals of libarm64cpumodel shared by its .c files. */
+#ifndef ARM64_CPUMODEL_INT_H
+#define ARM64_CPUMODEL_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* KVM register index parts (uapi values; checked against the headers in cpumodel-kvm.c). */
+#define CM_KVM_REG_ARM64	0x6000000000000000ULL
+#define CM_KVM_REG_SIZE_U32	0x0020000000000000ULL
+#define CM_KVM_REG_SIZE_U64	0x0030000000000000ULL
+#define CM_KVM_DEMUX		(0x0011ULL << 16)	/* CCSIDR, by CSSELR */
+#define CM_KVM_SYSREG		(0x0013ULL << 16)
+#define CM_KVM_FW		(0x0014ULL << 16)
+#define CM_KVM_FW_BMAP		(0x0016ULL << 16)
+
+/* Rules of the kernel's feature tables (enum ftr_type), see gen-tables.py. */
+enum { CM_RULE_NONE, CM_RULE_LOWER, CM_RULE_HIGHER, CM_RULE_HIGHER_OR_ZERO, CM_RULE_EXACT };
+
+struct cm_enum {
+	uint64_t val;
+	const char *name;
+};
+
+struct cm_field {
+	const char *name;
+	int shift, width;
+	int sign;
+	int rule;
+	uint64_t safe;			/* safe value of an exact field */
+	const struct cm_enum *enums;
+};
+
+struct cm_regdesc {
+	const char *name;
+	int op0, op1, crn, crm, op2;
+	int has_rules;			/* the kernel has a feature table for it */
+	const struct cm_field *fields;
+};
+
+extern const struct cm_regdesc cm_regdescs[];
+
+bool cm_slot_enc(int slot, int enc[5]);
+int cm_mask_index(const int enc[5]);
+const struct cm_regdesc *cm_slot_desc(int slot);
+uint64_t cm_field_mask(const struct cm_field *f);
+int64_t cm_field_get(const struct cm_field *f, uint64_t reg);
+uint64_t cm_field_set(const struct cm_field *f, uint64_t reg, int64_t v);
+int64_t cm_field_safe(const struct cm_field *f, int64_t a, int64_t b);
+bool cm_field_ok(const struct cm_field *f, int64_t model, int64_t host);
+const char *cm_rule_name(int rule);
+const char *cm_field_value_str(const struct cm_field *f, int64_t v, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,1240 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libarm64cpumodel: profiles, JSON, compare and baseline.  Pure
+ * computation, no KVM: builds and runs on any host (unit tests).
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <json-c/json.h>
+
+#include "cpumodel.h"
+#include "cpumodel-int.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* ---- reports ---------------------------------------------------------- */
+
+void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
+{
+	char *s, **l;
+	va_list ap;
+	int n;
+
+	if (!rep)
+		return;
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	l = realloc(rep->line, (rep->n + 1) * sizeof(*l));
+	if (!l) {
+		free(s);
+		return;
+	}
+	rep->line = l;
+	rep->line[rep->n++] = s;
+	if (error)
+		rep->errors++;
+}
+
+void cm_report_free(struct cm_report *rep)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++)
+		free(rep->line[i]);
+	free(rep->line);
+	memset(rep, 0, sizeof(*rep));
+}
+
+/* ---- registers -------------------------------------------------------- */
+
+static const char *const fixed_names[CM_NR_SLOTS] = {
+	[CM_SLOT_CTR] = "CTR_EL0",
+	[CM_SLOT_CLIDR] = "CLIDR_EL1",
+	[CM_SLOT_MIDR] = "MIDR_EL1",
+	[CM_SLOT_REVIDR] = "REVIDR_EL1",
+	[CM_SLOT_AIDR] = "AIDR_EL1",
+	/* The uapi names (KVM_REG_ARM_...) without their prefix. */
+	[CM_SLOT_PSCI] = "PSCI_VERSION",
+	[CM_SLOT_WA1] = "SMCCC_ARCH_WORKAROUND_1",
+	[CM_SLOT_WA2] = "SMCCC_ARCH_WORKAROUND_2",
+	[CM_SLOT_WA3] = "SMCCC_ARCH_WORKAROUND_3",
+	[CM_SLOT_STD_BMAP] = "STD_BMAP",
+	[CM_SLOT_STD_HYP_BMAP] = "STD_HYP_BMAP",
+	[CM_SLOT_VENDOR_HYP_BMAP] = "VENDOR_HYP_BMAP",
+};
+
+static const char *const group_keys[CM_NR_GROUPS] = {
+	[CM_G_ID] = "id", [CM_G_CACHE] = "cache", [CM_G_IMPL] = "implementation",
+	[CM_G_FW] = "firmware", [CM_G_BMAP] = "hypercalls",
+};
+
+const char *cm_group_key(enum cm_group g)
+{
+	return group_keys[g];
+}
+
+enum cm_group cm_slot_group(int slot)
+{
+	if (slot < CM_SLOT_CTR)
+		return CM_G_ID;
+	if (slot < CM_SLOT_MIDR)
+		return CM_G_CACHE;
+	if (slot < CM_SLOT_PSCI)
+		return CM_G_IMPL;
+	if (slot < CM_SLOT_STD_BMAP)
+		return CM_G_FW;
+	return CM_G_BMAP;
+}
+
+/* System register encoding of the slots that are system registers. */
+bool cm_slot_enc(int slot, int enc[5])
+{
+	static const int fixed[][6] = {
+		{ CM_SLOT_CTR, 3, 3, 0, 0, 1 },   { CM_SLOT_CLIDR, 3, 1, 0, 0, 1 },
+		{ CM_SLOT_MIDR, 3, 0, 0, 0, 0 },  { CM_SLOT_REVIDR, 3, 0, 0, 0, 6 },
+		{ CM_SLOT_AIDR, 3, 1, 0, 0, 7 },
+	};
+	size_t i;
+
+	if (slot < CM_SLOT_CTR) {
+		enc[0] = 3; enc[1] = 0; enc[2] = 0;
+		enc[3] = 1 + slot / 8; enc[4] = slot % 8;
+		return true;
+	}
+	for (i = 0; i < ARRAY_SIZE(fixed); i++) {
+		if (fixed[i][0] == slot) {
+			memcpy(enc, &fixed[i][1], 5 * sizeof(int));
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Index in KVM_ARM_GET_REG_WRITABLE_MASKS' array (op1 3 is stored as 2). */
+int cm_mask_index(const int enc[5])
+{
+	int op1 = enc[1] & 3;
+
+	op1 -= op1 == 3;
+	return op1 << 6 | (enc[3] & 7) << 3 | (enc[4] & 7);
+}
+
+uint64_t cm_slot_kvm_id(int slot)
+{
+	int e[5];
+
+	if (cm_slot_enc(slot, e))
+		return CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_SYSREG |
+		       (uint64_t)e[0] << 14 | e[1] << 11 | e[2] << 7 | e[3] << 3 | e[4];
+	if (slot >= CM_SLOT_CCSIDR && slot < CM_SLOT_MIDR)
+		return CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U32 | CM_KVM_DEMUX |
+		       (slot - CM_SLOT_CCSIDR);
+	if (slot >= CM_SLOT_PSCI && slot < CM_SLOT_STD_BMAP)
+		return CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_FW |
+		       (slot - CM_SLOT_PSCI);
+	return CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_FW_BMAP |
+	       (slot - CM_SLOT_STD_BMAP);
+}
+
+const struct cm_regdesc *cm_slot_desc(int slot)
+{
+	const struct cm_regdesc *d;
+	int e[5];
+
+	if (!cm_slot_enc(slot, e))
+		return NULL;
+	for (d = cm_regdescs; d->name; d++)
+		if (d->op0 == e[0] && d->op1 == e[1] && d->crn == e[2] &&
+		    d->crm == e[3] && d->op2 == e[4])
+			return d;
+	return NULL;
+}
+
+const char *cm_slot_name(int slot)
+{
+	static char names[CM_NR_SLOTS][24];
+	const struct cm_regdesc *d;
+	int e[5];
+
+	if (slot < 0 || slot >= CM_NR_SLOTS)
+		return "?";
+	if (fixed_names[slot])
+		return fixed_names[slot];
+	if (!names[slot][0]) {
+		d = cm_slot_desc(slot);
+		if (d)
+			snprintf(names[slot], sizeof(names[slot]), "%s", d->name);
+		else if (cm_slot_enc(slot, e))
+			snprintf(names[slot], sizeof(names[slot]), "S%d_%d_C%d_C%d_%d",
+				 e[0], e[1], e[2], e[3], e[4]);
+		else
+			snprintf(names[slot], sizeof(names[slot]), "CCSIDR_EL1[%d]",
+				 slot - CM_SLOT_CCSIDR);
+	}
+	return names[slot];
+}
+
+int cm_slot_by_name(const char *name)
+{
+	int s;
+
+	for (s = 0; s < CM_NR_SLOTS; s++)
+		if (!strcmp(cm_slot_name(s), name))
+			return s;
+	return -1;
+}
+
+static const char *const feature_names[] = {
+	[CM_FEAT_PSCI_0_2] = "psci-0.2",
+	[CM_FEAT_PMU_V3] = "pmu-v3",
+	[CM_FEAT_PTRAUTH_ADDRESS] = "ptrauth-address",
+	[CM_FEAT_PTRAUTH_GENERIC] = "ptrauth-generic",
+};
+
+const char *cm_feature_name(int bit)
+{
+	if (bit < 0 || bit >= (int)ARRAY_SIZE(feature_names) || !feature_names[bit])
+		return NULL;
+	return feature_names[bit];
+}
+
+static const char *const cap_names[] = {
+	"writable-masks", "writable-imp-id-regs", "steal-time",
+};
+
+/* ---- fields ----------------------------------------------------------- */
+
+uint64_t cm_field_mask(const struct cm_field *f)
+{
+	return (f->width == 64 ? ~0ULL : ((1ULL << f->width) - 1)) << f->shift;
+}
+
+int64_t cm_field_get(const struct cm_field *f, uint64_t reg)
+{
+	uint64_t v = (reg & cm_field_mask(f)) >> f->shift;
+
+	if (f->sign && f->width < 64 && (v & (1ULL << (f->width - 1))))
+		return (int64_t)(v | ~((1ULL << f->width) - 1));
+	return (int64_t)v;
+}
+
+uint64_t cm_field_set(const struct cm_field *f, uint64_t reg, int64_t v)
+{
+	return (reg & ~cm_field_mask(f)) | (((uint64_t)v << f->shift) & cm_field_mask(f));
+}
+
+/* arm64_ftr_safe_value(): which of two values a host can offer. */
+int64_t cm_field_safe(const struct cm_field *f, int64_t a, int64_t b)
+{
+	switch (f->rule) {
+	case CM_RULE_LOWER:
+		return a < b ? a : b;
+	case CM_RULE_HIGHER:
+		return a > b ? a : b;
+	case CM_RULE_HIGHER_OR_ZERO:
+		if (!a || !b)
+			return 0;
+		return a > b ? a : b;
+	case CM_RULE_EXACT:
+		return (int64_t)f->safe;
+	}
+	return b;
+}
+
+/* Would KVM accept @model for a field whose limit is @host?  (kvm_check_id_reg) */
+bool cm_field_ok(const struct cm_field *f, int64_t model, int64_t host)
+{
+	return model == host || cm_field_safe(f, model, host) == model;
+}
+
+const char *cm_rule_name(int rule)
+{
+	switch (rule) {
+	case CM_RULE_LOWER: return "lower-safe";
+	case CM_RULE_HIGHER: return "higher-safe";
+	case CM_RULE_HIGHER_OR_ZERO: return "higher-or-zero-safe";
+	case CM_RULE_EXACT: return "exact";
+	}
+	return "fixed";
+}
+
+/* "1 (IMP)" */
+const char *cm_field_value_str(const struct cm_field *f, int64_t v, char *buf, size_t len)
+{
+	const struct cm_enum *e;
+
+	for (e = f->enums; e && e->name; e++) {
+		if (cm_field_get(f, e->val << f->shift) == v) {
+			snprintf(buf, len, "%lld (%s)", (long long)v, e->name);
+			return buf;
+		}
+	}
+	if (v < 0 || v > 9)
+		snprintf(buf, len, "%lld (0x%llx)", (long long)v,
+			 (unsigned long long)((uint64_t)v & (cm_field_mask(f) >> f->shift)));
+	else
+		snprintf(buf, len, "%lld", (long long)v);
+	return buf;
+}
+
+const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len)
+{
+	const struct cm_regdesc *d = cm_slot_desc(slot);
+	const struct cm_field *f;
+	size_t o;
+	char sep = '.';
+
+	o = snprintf(buf, len, "%s", cm_slot_name(slot));
+	for (f = d ? d->fields : NULL; f && f->name && o < len; f++) {
+		if (!(bits & cm_field_mask(f)))
+			continue;
+		o += snprintf(buf + o, len - o, "%c%s", sep, f->name);
+		sep = ',';
+		bits &= ~cm_field_mask(f);
+	}
+	if (bits && o < len)
+		snprintf(buf + o, len - o, "%cbits[0x%llx]", sep, (unsigned long long)bits);
+	return buf;
+}
+
+/* ---- JSON ------------------------------------------------------------- */
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+
+	if (strncmp(s, "0x", 2) || !s[2] || strlen(s) > 18)
+		return -1;
+	errno = 0;
+	*v = strtoull(s + 2, &end, 16);
+	return (*end || errno) ? -1 : 0;
+}
+
+static int parse_reg(json_object *o, int slot, struct cm_reg *r, const char *what,
+		     struct cm_report *rep)
+{
+	const char *name = cm_slot_name(slot);
+	json_object *v, *m;
+
+	if (!json_object_is_type(o, json_type_object) ||
+	    !json_object_object_get_ex(o, "value", &v) ||
+	    !json_object_is_type(v, json_type_string) ||
+	    parse_u64(json_object_get_string(v), &r->val)) {
+		cm_report_add(rep, true, "%s: register %s: \"value\" must be a hex string such as \"0x0000000000000011\"",
+			      what, name);
+		return -1;
+	}
+	if (json_object_object_get_ex(o, "writable", &m) &&
+	    (!json_object_is_type(m, json_type_string) ||
+	     parse_u64(json_object_get_string(m), &r->mask))) {
+		cm_report_add(rep, true, "%s: register %s: \"writable\" must be a hex string", what, name);
+		return -1;
+	}
+	json_object_object_foreach(o, key, val) {
+		(void)val;
+		if (strcmp(key, "value") && strcmp(key, "writable") && strcmp(key, "fields")) {
+			cm_report_add(rep, true, "%s: register %s: unknown key \"%s\"", what, name, key);
+			return -1;
+		}
+	}
+	if ((cm_slot_kvm_id(slot) & (0xfULL << 52)) == CM_KVM_REG_SIZE_U32 && r->val >> 32) {
+		cm_report_add(rep, true, "%s: register %s is 32 bits wide, value 0x%llx is not",
+			      what, name, (unsigned long long)r->val);
+		return -1;
+	}
+	r->present = true;
+	return 0;
+}
+
+static int parse_names(json_object *a, const char *key, const char *what,
+		       const char *(*name)(int), int max, unsigned int *out,
+		       struct cm_report *rep)
+{
+	size_t i;
+	int b;
+
+	if (!json_object_is_type(a, json_type_array)) {
+		cm_report_add(rep, true, "%s: \"%s\" must be an array of names", what, key);
+		return -1;
+	}
+	*out = 0;
+	for (i = 0; i < json_object_array_length(a); i++) {
+		const char *s = json_object_get_string(json_object_array_get_idx(a, i));
+
+		for (b = 0; b < max; b++)
+			if (name(b) && s && !strcmp(name(b), s))
+				break;
+		if (b == max) {
+			cm_report_add(rep, true, "%s: unknown entry \"%s\" in \"%s\"", what,
+				      s ? s : "(not a string)", key);
+			return -1;
+		}
+		*out |= 1u << b;
+	}
+	return 0;
+}
+
+static const char *cap_name(int bit)
+{
+	return bit < (int)ARRAY_SIZE(cap_names) ? cap_names[bit] : NULL;
+}
+
+int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm_report *rep)
+{
+	struct json_tokener *tok = json_tokener_new();
+	enum json_tokener_error jerr;
+	json_object *root, *o;
+	const char *kind;
+	int ret = -1;
+	size_t len = strlen(text);
+
+	memset(p, 0, sizeof(*p));
+	if (!tok)
+		return -1;
+	root = json_tokener_parse_ex(tok, text, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (!root && jerr == json_tokener_continue) {
+		cm_report_add(rep, true, "%s: truncated JSON (ends before the document does)", what);
+		goto out_tok;
+	}
+	if (!root) {
+		cm_report_add(rep, true, "%s: JSON syntax error at byte %zu: %s", what,
+			      json_tokener_get_parse_end(tok), json_tokener_error_desc(jerr));
+		goto out_tok;
+	}
+	if (json_tokener_get_parse_end(tok) < len && text[json_tokener_get_parse_end(tok) +
+			strspn(text + json_tokener_get_parse_end(tok), " \t\r\n")]) {
+		cm_report_add(rep, true, "%s: trailing data after the JSON document", what);
+		goto out;
+	}
+	if (!json_object_is_type(root, json_type_object)) {
+		cm_report_add(rep, true, "%s: not a JSON object", what);
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, "format", &o) ||
+	    strcmp(json_object_get_string(o) ?: "", CM_FORMAT)) {
+		cm_report_add(rep, true, "%s: not an %s profile (\"format\" must be \"%s\")", what,
+			      CM_FORMAT, CM_FORMAT);
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, "version", &o) ||
+	    !json_object_is_type(o, json_type_int) ||
+	    json_object_get_int(o) != CM_FORMAT_VERSION) {
+		cm_report_add(rep, true, "%s: unsupported profile version %s (this tool reads version %d)",
+			      what, o ? json_object_to_json_string(o) : "(none)", CM_FORMAT_VERSION);
+		goto out;
+	}
+	if (!json_object_object_get_ex(root, "kind", &o) ||
+	    !(kind = json_object_get_string(o)) ||
+	    (strcmp(kind, "host") && strcmp(kind, "model"))) {
+		cm_report_add(rep, true, "%s: \"kind\" must be \"host\" or \"model\"", what);
+		goto out;
+	}
+	p->is_model = !strcmp(kind, "model");
+
+	json_object_object_foreach(root, key, val) {
+		if (!strcmp(key, "format") || !strcmp(key, "version") || !strcmp(key, "kind") ||
+		    !strcmp(key, "comment")) {
+			continue;
+		} else if (!strcmp(key, "name")) {
+			snprintf(p->name, sizeof(p->name), "%s", json_object_get_string(val));
+		} else if (!strcmp(key, "kernel")) {
+			snprintf(p->kernel, sizeof(p->kernel), "%s", json_object_get_string(val));
+		} else if (!strcmp(key, "sources")) {
+			size_t i, o2 = 0;
+
+			if (!json_object_is_type(val, json_type_array)) {
+				cm_report_add(rep, true, "%s: \"sources\" must be an array", what);
+				goto out;
+			}
+			for (i = 0; i < json_object_array_length(val); i++)
+				o2 += snprintf(p->sources + o2, o2 < sizeof(p->sources) ?
+					       sizeof(p->sources) - o2 : 0, "%s%s", i ? "," : "",
+					       json_object_get_string(json_object_array_get_idx(val, i)));
+		} else if (!strcmp(key, "capabilities")) {
+			if (parse_names(val, key, what, cap_name, ARRAY_SIZE(cap_names), &p->caps, rep))
+				goto out;
+		} else if (!strcmp(key, "vcpu_features")) {
+			if (parse_names(val, key, what, cm_feature_name, 32, &p->features, rep))
+				goto out;
+		} else if (!strcmp(key, "pvtime")) {
+			if (!json_object_is_type(val, json_type_boolean)) {
+				cm_report_add(rep, true, "%s: \"pvtime\" must be true or false", what);
+				goto out;
+			}
+			p->pvtime = json_object_get_boolean(val);
+		} else if (!strcmp(key, "registers")) {
+			if (!json_object_is_type(val, json_type_object)) {
+				cm_report_add(rep, true, "%s: \"registers\" must be an object", what);
+				goto out;
+			}
+			json_object_object_foreach(val, gkey, gval) {
+				int g, slot;
+
+				for (g = 0; g < CM_NR_GROUPS; g++)
+					if (!strcmp(gkey, group_keys[g]))
+						break;
+				if (g == CM_NR_GROUPS || !json_object_is_type(gval, json_type_object)) {
+					cm_report_add(rep, true, "%s: unknown register group \"%s\"", what, gkey);
+					goto out;
+				}
+				json_object_object_foreach(gval, rkey, rval) {
+					slot = cm_slot_by_name(rkey);
+					if (slot < 0 || (int)cm_slot_group(slot) != g) {
+						cm_report_add(rep, true, "%s: unknown register \"%s\" in group \"%s\"",
+							      what, rkey, gkey);
+						goto out;
+					}
+					if (parse_reg(rval, slot, &p->r[slot], what, rep))
+						goto out;
+				}
+			}
+		} else {
+			cm_report_add(rep, true, "%s: unknown key \"%s\"", what, key);
+			goto out;
+		}
+	}
+	p->impl_set = p->r[CM_SLOT_MIDR].present;
+	if (p->is_model && p->features & ~CM_FEATURES) {
+		cm_report_add(rep, true, "%s: unsupported vCPU feature", what);
+		goto out;
+	}
+	ret = 0;
+out:
+	json_object_put(root);
+out_tok:
+	json_tokener_free(tok);
+	return ret;
+}
+
+int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep)
+{
+	FILE *f = fopen(path, "r");
+	size_t n = 0, cap = 0;
+	char *buf = NULL, *nb;
+	int ret;
+
+	if (!f) {
+		cm_report_add(rep, true, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	for (;;) {
+		if (n + 4096 + 1 > cap) {
+			cap = (cap + 4096) * 2;
+			nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				cm_report_add(rep, true, "%s: out of memory", path);
+				return -1;
+			}
+			buf = nb;
+		}
+		size_t r = fread(buf + n, 1, 4096, f);
+
+		n += r;
+		if (r < 4096)
+			break;
+	}
+	if (ferror(f)) {
+		cm_report_add(rep, true, "%s: read error", path);
+		fclose(f);
+		free(buf);
+		return -1;
+	}
+	fclose(f);
+	buf[n] = 0;
+	if (!n) {
+		cm_report_add(rep, true, "%s: empty file, not a profile", path);
+		free(buf);
+		return -1;
+	}
+	if (strlen(buf) != n) {
+		cm_report_add(rep, true, "%s: not a text file (NUL byte)", path);
+		free(buf);
+		return -1;
+	}
+	ret = cm_parse(buf, path, p, rep);
+	free(buf);
+	return ret;
+}
+
+static json_object *hex(uint64_t v)
+{
+	char s[24];
+
+	snprintf(s, sizeof(s), "0x%016llx", (unsigned long long)v);
+	return json_object_new_string(s);
+}
+
+char *cm_to_json(const struct cm_profile *p)
+{
+	json_object *root = json_object_new_object(), *a, *regs, *grp[CM_NR_GROUPS];
+	char *out, *save, *tok;
+	int g, s, b;
+
+	json_object_object_add(root, "format", json_object_new_string(CM_FORMAT));
+	json_object_object_add(root, "version", json_object_new_int(CM_FORMAT_VERSION));
+	json_object_object_add(root, "kind", json_object_new_string(p->is_model ? "model" : "host"));
+	json_object_object_add(root, "name", json_object_new_string(p->name));
+	if (p->is_model) {
+		char buf[sizeof(p->sources)];
+
+		a = json_object_new_array();
+		snprintf(buf, sizeof(buf), "%s", p->sources);
+		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
+			json_object_array_add(a, json_object_new_string(tok));
+		json_object_object_add(root, "sources", a);
+	} else {
+		json_object_object_add(root, "kernel", json_object_new_string(p->kernel));
+		a = json_object_new_array();
+		for (b = 0; b < (int)ARRAY_SIZE(cap_names); b++)
+			if (p->caps & (1u << b))
+				json_object_array_add(a, json_object_new_string(cap_names[b]));
+		json_object_object_add(root, "capabilities", a);
+	}
+	a = json_object_new_array();
+	for (b = 0; b < 32; b++)
+		if (p->features & (1u << b) && cm_feature_name(b))
+			json_object_array_add(a, json_object_new_string(cm_feature_name(b)));
+	json_object_object_add(root, "vcpu_features", a);
+	json_object_object_add(root, "pvtime", json_object_new_boolean(p->pvtime));
+
+	regs = json_object_new_object();
+	for (g = 0; g < CM_NR_GROUPS; g++)
+		grp[g] = json_object_new_object();
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		const struct cm_reg *r = &p->r[s];
+		json_object *o;
+
+		if (!r->present)
+			continue;
+		o = json_object_new_object();
+		json_object_object_add(o, "value", hex(r->val));
+		if (!p->is_model && r->mask)
+			json_object_object_add(o, "writable", hex(r->mask));
+		json_object_object_add(grp[cm_slot_group(s)], cm_slot_name(s), o);
+	}
+	for (g = 0; g < CM_NR_GROUPS; g++)
+		json_object_object_add(regs, group_keys[g], grp[g]);
+	json_object_object_add(root, "registers", regs);
+
+	out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						    JSON_C_TO_STRING_SPACED |
+						    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(root);
+	return out;
+}
+
+/* Write via a temporary file: a failed save never leaves half a profile. */
+int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep)
+{
+	char *text = cm_to_json(p), tmp[4096];
+	FILE *f;
+	int ok;
+
+	if (!text) {
+		cm_report_add(rep, true, "%s: out of memory", path);
+		return -1;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f) {
+		cm_report_add(rep, true, "%s: %s", tmp, strerror(errno));
+		free(text);
+		return -1;
+	}
+	ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+	ok = !fclose(f) && ok;
+	free(text);
+	if (!ok || rename(tmp, path)) {
+		cm_report_add(rep, true, "%s: cannot write: %s", path, strerror(errno));
+		remove(tmp);
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- firmware pseudo-registers ------------------------------------------ */
+
+/* What KVM compares a written workaround level with (kvm_arm_set_fw_reg()). */
+static uint64_t wa2_needed(uint64_t v)
+{
+	switch (v & 0xf) {
+	case 0: case 1:
+		return 0;		/* NOT_AVAIL, UNKNOWN: fine anywhere */
+	default:
+		return 3;		/* AVAIL, NOT_REQUIRED: host must be NOT_REQUIRED */
+	}
+}
+
+static bool fw_ok(int slot, uint64_t model, uint64_t host, const char **why)
+{
+	switch (slot) {
+	case CM_SLOT_PSCI:
+		*why = "a PSCI version up to the host's";
+		return model <= host;
+	case CM_SLOT_WA1:
+	case CM_SLOT_WA3:
+		*why = "a level up to the host's (0 NOT_AVAIL, 1 AVAIL, 2 NOT_REQUIRED)";
+		return model <= host;
+	case CM_SLOT_WA2:
+		*why = "AVAIL/NOT_REQUIRED (2, 3) only on a NOT_REQUIRED (3) host";
+		return !(model & 0x10) && host >= wa2_needed(model);
+	default:
+		*why = "a subset of the host's services";
+		return !(model & ~host);
+	}
+}
+
+/* ---- cache geometry --------------------------------------------------- */
+
+int cm_check_cache(const struct cm_profile *p, struct cm_report *rep)
+{
+	const struct cm_reg *ctr = &p->r[CM_SLOT_CTR], *clidr = &p->r[CM_SLOT_CLIDR];
+	int i, bad = 0;
+
+	if (!ctr->present)
+		return 0;
+	if (clidr->present) {
+		uint64_t v = clidr->val;
+		bool no_pou = !((v >> 24) & 7) || (!((v >> 21) & 7) && !((v >> 27) & 7));
+
+		if (v >> 47) {
+			cm_report_add(rep, true, "CLIDR_EL1: 0x%llx sets RES0 bits 63:47",
+				      (unsigned long long)v);
+			bad++;
+		} else if (!(ctr->val & (1ULL << 28)) && no_pou) {
+			cm_report_add(rep, true, "CLIDR_EL1.LoC/LoUIS/LoUU: 0x%llx has no point of unification, which CTR_EL0.IDC = 0 requires",
+				      (unsigned long long)v);
+			bad++;
+		}
+	}
+	for (i = 0; i < CM_NR_CCSIDR; i++) {
+		const struct cm_reg *c = &p->r[CM_SLOT_CCSIDR + i];
+		unsigned int minline, line;
+
+		if (!c->present)
+			continue;
+		minline = (i & 1) ? (ctr->val & 0xf) + 2 : ((ctr->val >> 16) & 0xf) + 2;
+		line = (c->val & 7) + 4;
+		if (c->val & 0xf0000000ULL) {
+			cm_report_add(rep, true, "%s: 0x%llx sets RES0 bits 31:28", cm_slot_name(CM_SLOT_CCSIDR + i),
+				      (unsigned long long)c->val);
+			bad++;
+		} else if (line < minline) {
+			cm_report_add(rep, true, "%s.LineSize: %u-byte lines are smaller than CTR_EL0.%s (%u bytes)",
+				      cm_slot_name(CM_SLOT_CCSIDR + i), 1u << line,
+				      (i & 1) ? "IminLine" : "DminLine", 1u << minline);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+/* ---- vCPU features ------------------------------------------------------ */
+
+/*
+ * ID register fields KVM shows as 0 when the VM's vCPUs lack a feature
+ * (read_id_reg() in arch/arm64/kvm/sys_regs.c).  Probe records a host
+ * with every feature it offers; a model without the feature sees these
+ * fields as 0 on that host.  Pointer authentication needs both features.
+ */
+static const struct {
+	unsigned int features;
+	const char *reg, *field;
+} feature_fields[] = {
+	{ 1u << CM_FEAT_PMU_V3, "ID_AA64DFR0_EL1", "PMUVer" },
+	{ 1u << CM_FEAT_PMU_V3, "ID_DFR0_EL1", "PerfMon" },
+#define PTRAUTH ((1u << CM_FEAT_PTRAUTH_ADDRESS) | (1u << CM_FEAT_PTRAUTH_GENERIC))
+	{ PTRAUTH, "ID_AA64ISAR1_EL1", "APA" },
+	{ PTRAUTH, "ID_AA64ISAR1_EL1", "API" },
+	{ PTRAUTH, "ID_AA64ISAR1_EL1", "GPA" },
+	{ PTRAUTH, "ID_AA64ISAR1_EL1", "GPI" },
+	{ PTRAUTH, "ID_AA64ISAR2_EL1", "APA3" },
+	{ PTRAUTH, "ID_AA64ISAR2_EL1", "GPA3" },
+};
+
+/* @host as a VM with only @features would see it. */
+static void host_view(const struct cm_profile *host, unsigned int features,
+		      struct cm_profile *out)
+{
+	size_t i;
+
+	*out = *host;
+	for (i = 0; i < ARRAY_SIZE(feature_fields); i++) {
+		int slot = cm_slot_by_name(feature_fields[i].reg);
+		const struct cm_regdesc *d = cm_slot_desc(slot);
+		const struct cm_field *f;
+
+		if ((features & feature_fields[i].features) == feature_fields[i].features)
+			continue;
+		for (f = d ? d->fields : NULL; f && f->name; f++)
+			if (!strcmp(f->name, feature_fields[i].field))
+				out->r[slot].val &= ~cm_field_mask(f);
+	}
+	out->features &= features;
+}
+
+/* ---- compare ---------------------------------------------------------- */
+
+/*
+ * Values KVM refuses whatever the host has (set_id_aa64dfr0_el1() and
+ * set_id_dfr0_el1()): a debug architecture older than ARMv8.0, and the
+ * ARMv7 PMU versions.  NULL when @v is fine.
+ */
+static const char *kvm_refuses(int slot, const struct cm_field *f, int64_t v)
+{
+	if (slot == cm_slot_by_name("ID_AA64DFR0_EL1") && !strcmp(f->name, "DebugVer") && v < 6)
+		return "KVM needs at least 6 (Armv8)";
+	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "CopDbg") && v && v < 6)
+		return "KVM needs 0 or at least 6 (Armv8)";
+	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "PerfMon") && (v == 1 || v == 2))
+		return "KVM does not offer the ARMv7 PMU versions 1 and 2";
+	return NULL;
+}
+
+static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg *h,
+			  struct cm_report *rep)
+{
+	const struct cm_regdesc *d = cm_slot_desc(slot);
+	uint64_t diff = m->val ^ h->val, checked = 0;
+	const struct cm_field *f;
+	char a[48], b[48], n[160];
+	int bad = 0;
+
+	if (!diff)
+		return 0;
+	for (f = d ? d->fields : NULL; f && f->name; f++) {
+		uint64_t fm = cm_field_mask(f);
+		int64_t mv = cm_field_get(f, m->val), hv = cm_field_get(f, h->val);
+
+		if (!(diff & fm))
+			continue;
+		checked |= fm;
+		if (kvm_refuses(slot, f, mv)) {
+			cm_report_add(rep, true, "%s.%s: model %s: %s", cm_slot_name(slot), f->name,
+				      cm_field_value_str(f, mv, a, sizeof(a)), kvm_refuses(slot, f, mv));
+			bad++;
+		} else if ((h->mask & fm) != fm || f->rule == CM_RULE_NONE) {
+			cm_report_add(rep, true, "%s.%s: model %s, host %s, and this host does not let a VMM change it",
+				      cm_slot_name(slot), f->name, cm_field_value_str(f, mv, a, sizeof(a)),
+				      cm_field_value_str(f, hv, b, sizeof(b)));
+			bad++;
+		} else if (!cm_field_ok(f, mv, hv)) {
+			cm_report_add(rep, true, "%s.%s: model %s, host limit %s (%s%s)",
+				      cm_slot_name(slot), f->name, cm_field_value_str(f, mv, a, sizeof(a)),
+				      cm_field_value_str(f, hv, b, sizeof(b)), cm_rule_name(f->rule),
+				      f->sign ? ", signed" : "");
+			bad++;
+		}
+	}
+	if (diff & ~checked) {
+		cm_report_add(rep, true, "%s: model 0x%016llx, host 0x%016llx differ in bits 0x%016llx (%s), which this host does not let a VMM change",
+			      cm_slot_name(slot), (unsigned long long)m->val, (unsigned long long)h->val,
+			      (unsigned long long)(diff & ~checked),
+			      cm_field_names(slot, diff & ~checked, n, sizeof(n)));
+		bad++;
+	}
+	return bad;
+}
+
+int cm_compare(const struct cm_profile *model, const struct cm_profile *host_full,
+	       struct cm_report *rep)
+{
+	struct cm_profile view, *host = &view;
+	int s, b, bad = 0;
+
+	host_view(host_full, model->features, &view);
+	for (b = 0; b < 32; b++) {
+		if ((model->features & ~host_full->features) & (1u << b)) {
+			cm_report_add(rep, true, "vCPU feature %s: the host does not offer it",
+				      cm_feature_name(b) ?: "?");
+			bad++;
+		}
+	}
+	if (model->pvtime && !(host->caps & CM_CAP_STEAL_TIME)) {
+		cm_report_add(rep, true, "pvtime: the model needs PV stolen time (KVM_CAP_STEAL_TIME), the host has none");
+		bad++;
+	}
+	bad += cm_check_cache(model, rep);
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		const struct cm_reg *m = &model->r[s], *h = &host->r[s];
+		enum cm_group g = cm_slot_group(s);
+		const char *why;
+
+		if (!m->present)
+			continue;
+		if (!h->present) {
+			cm_report_add(rep, true, "%s: the host's KVM does not have this register",
+				      cm_slot_name(s));
+			bad++;
+			continue;
+		}
+		if (m->val == h->val)
+			continue;
+		switch (g) {
+		case CM_G_ID:
+			bad += compare_sysreg(s, m, h, rep);
+			break;
+		case CM_G_CACHE:
+			if (s == CM_SLOT_CTR) {
+				bad += compare_sysreg(s, m, h, rep);
+			} else if (!host->r[CM_SLOT_CLIDR].mask) {
+				/* Cache geometry is writable with the CLIDR_EL1 mask. */
+				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx, and this host does not let a VMM change the cache geometry",
+					      cm_slot_name(s), (unsigned long long)m->val,
+					      (unsigned long long)h->val);
+				bad++;
+			}
+			break;
+		case CM_G_IMPL:
+			if (!(host->caps & CM_CAP_WRITABLE_IMP)) {
+				cm_report_add(rep, true, "%s: model 0x%016llx, host 0x%016llx, and this host lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS",
+					      cm_slot_name(s), (unsigned long long)m->val,
+					      (unsigned long long)h->val);
+				bad++;
+			}
+			break;
+		case CM_G_FW:
+		case CM_G_BMAP:
+			if (!fw_ok(s, m->val, h->val, &why)) {
+				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx (a VM may have %s)",
+					      cm_slot_name(s), (unsigned long long)m->val,
+					      (unsigned long long)h->val, why);
+				bad++;
+			}
+			break;
+		default:
+			break;
+		}
+	}
+	return bad;
+}
+
+/* ---- baseline --------------------------------------------------------- */
+
+static void host_list(const struct cm_profile *hosts, int n, const struct cm_field *f,
+		      int slot, char *buf, size_t len)
+{
+	char v[48];
+	size_t o = 0;
+	int i;
+
+	buf[0] = 0;
+	for (i = 0; i < n && o < len; i++) {
+		if (f)
+			cm_field_value_str(f, cm_field_get(f, hosts[i].r[slot].val), v, sizeof(v));
+		else
+			snprintf(v, sizeof(v), "0x%llx", (unsigned long long)hosts[i].r[slot].val);
+		o += snprintf(buf + o, len - o, "%s%s %s", i ? ", " : "", hosts[i].name, v);
+	}
+}
+
+static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
+			   struct cm_profile *m, struct cm_report *rep)
+{
+	const struct cm_regdesc *d = cm_slot_desc(slot);
+	uint64_t val = hosts[0].r[slot].val, covered = 0;
+	const struct cm_field *f;
+	char a[48], list[512];
+	int i, bad = 0;
+
+	for (f = d ? d->fields : NULL; f && f->name; f++) {
+		uint64_t fm = cm_field_mask(f);
+		int64_t v = cm_field_get(f, hosts[0].r[slot].val);
+		int fixed = -1;
+		bool same = true;
+
+		covered |= fm;
+		for (i = 0; i < n; i++) {
+			int64_t h = cm_field_get(f, hosts[i].r[slot].val);
+
+			same &= h == v;
+			if ((hosts[i].r[slot].mask & fm) != fm || f->rule == CM_RULE_NONE) {
+				if (fixed >= 0 && cm_field_get(f, hosts[fixed].r[slot].val) != h)
+					fixed = -2;
+				else if (fixed == -1)
+					fixed = i;
+			}
+		}
+		if (same)
+			continue;
+		host_list(hosts, n, f, slot, list, sizeof(list));
+		if (fixed == -2) {
+			cm_report_add(rep, true, "%s.%s: hosts differ (%s) and hosts that do not let a VMM change it disagree",
+				      cm_slot_name(slot), f->name, list);
+			bad++;
+			continue;
+		}
+		if (fixed >= 0) {
+			v = cm_field_get(f, hosts[fixed].r[slot].val);
+		} else {
+			for (i = 1; i < n; i++) {
+				int64_t h = cm_field_get(f, hosts[i].r[slot].val);
+
+				if (h != v)
+					v = cm_field_safe(f, v, h);
+			}
+		}
+		for (i = 0; i < n; i++) {
+			if (!cm_field_ok(f, v, cm_field_get(f, hosts[i].r[slot].val))) {
+				cm_report_add(rep, true, "%s.%s: hosts differ (%s); %s cannot change it and %s cannot run its value",
+					      cm_slot_name(slot), f->name, list,
+					      fixed >= 0 ? hosts[fixed].name : "no host",
+					      hosts[i].name);
+				bad++;
+				break;
+			}
+		}
+		val = cm_field_set(f, val, v);
+		cm_report_add(rep, false, "%s.%s = %s (%s%s): %s",
+			      cm_slot_name(slot), f->name, cm_field_value_str(f, v, a, sizeof(a)),
+			      fixed >= 0 ? "fixed on " : cm_rule_name(f->rule),
+			      fixed >= 0 ? hosts[fixed].name : "", list);
+	}
+	for (i = 1; i < n; i++) {
+		uint64_t diff = (hosts[i].r[slot].val ^ hosts[0].r[slot].val) & ~covered;
+
+		if (diff) {
+			cm_report_add(rep, true, "%s: bits 0x%016llx differ between %s and %s and no field rule covers them",
+				      cm_slot_name(slot), (unsigned long long)diff, hosts[0].name,
+				      hosts[i].name);
+			bad++;
+		}
+	}
+	m->r[slot].val = val;
+	return bad;
+}
+
+/* Cache geometry: the first host whose geometry fits the model's CTR_EL0. */
+static int baseline_cache(const struct cm_profile *hosts, int n, struct cm_profile *m,
+			  struct cm_report *rep)
+{
+	int i, s, donor = -1, fixed = -1;
+
+	for (i = 0; i < n; i++) {
+		if (!hosts[i].r[CM_SLOT_CLIDR].mask) {
+			if (fixed >= 0) {
+				for (s = CM_SLOT_CLIDR; s < CM_SLOT_MIDR; s++)
+					if (hosts[i].r[s].val != hosts[fixed].r[s].val) {
+						cm_report_add(rep, true, "%s: %s and %s differ and neither lets a VMM change its cache geometry",
+							      cm_slot_name(s), hosts[fixed].name, hosts[i].name);
+						return 1;
+					}
+			}
+			fixed = i;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct cm_profile t = *m;
+		int cand = fixed >= 0 ? fixed : i;
+
+		for (s = CM_SLOT_CLIDR; s < CM_SLOT_MIDR; s++)
+			t.r[s] = hosts[cand].r[s];
+		if (!cm_check_cache(&t, NULL)) {
+			donor = cand;
+			break;
+		}
+		if (fixed >= 0)
+			break;
+	}
+	if (donor < 0) {
+		cm_report_add(rep, true, "CLIDR_EL1/CCSIDR_EL1: no host's cache geometry fits the model's CTR_EL0 0x%llx",
+			      (unsigned long long)m->r[CM_SLOT_CTR].val);
+		return 1;
+	}
+	for (s = CM_SLOT_CLIDR; s < CM_SLOT_MIDR; s++) {
+		m->r[s].val = hosts[donor].r[s].val;
+		for (i = 0; i < n; i++) {
+			if (hosts[i].r[s].present && hosts[i].r[s].val != m->r[s].val) {
+				cm_report_add(rep, false, "%s = 0x%llx: cache geometry of %s%s",
+					      cm_slot_name(s), (unsigned long long)m->r[s].val,
+					      hosts[donor].name,
+					      donor == fixed ? " (its geometry is fixed)" :
+					      " (first host whose geometry fits CTR_EL0)");
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
+			  struct cm_profile *m, struct cm_report *rep);
+
+int cm_baseline(const struct cm_profile *hosts_full, int n, int impl_from,
+		const char *name, struct cm_profile *m, struct cm_report *rep)
+{
+	struct cm_profile *hosts;
+	unsigned int features = CM_FEATURES;
+	int i, ret;
+
+	memset(m, 0, sizeof(*m));
+	if (n < 1) {
+		cm_report_add(rep, true, "baseline needs at least one host profile");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		features &= hosts_full[i].features;
+	if ((features & PTRAUTH) != PTRAUTH)
+		features &= ~PTRAUTH;
+	hosts = calloc(n, sizeof(*hosts));
+	if (!hosts) {
+		cm_report_add(rep, true, "out of memory");
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		host_view(&hosts_full[i], features, &hosts[i]);
+	snprintf(m->name, sizeof(m->name), "%s", name);
+	ret = baseline_views(hosts, n, impl_from, m, rep);
+	for (i = 0; i < 32; i++)
+		if (hosts_full[0].features & ~m->features & (1u << i))
+			cm_report_add(rep, false, "vCPU feature %s: left out, not every host offers it",
+				      cm_feature_name(i) ?: "?");
+	for (i = 0; i < n && !ret; i++) {
+		struct cm_report r2 = { 0 };
+		size_t k;
+
+		/* The model must pass compare on every host: proof, not hope. */
+		if (cm_compare(m, &hosts_full[i], &r2)) {
+			for (k = 0; k < r2.n; k++)
+				cm_report_add(rep, true, "%s: %s", hosts_full[i].name, r2.line[k]);
+			ret = -1;
+		}
+		cm_report_free(&r2);
+	}
+	free(hosts);
+	return ret;
+}
+
+static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
+			  struct cm_profile *m, struct cm_report *rep)
+{
+	char list[512];
+	size_t o = 0;
+	int i, s, bad = 0, donor;
+
+	m->is_model = true;
+	m->features = CM_FEATURES;
+	m->pvtime = true;
+	for (i = 0; i < n; i++) {
+		if (hosts[i].is_model) {
+			cm_report_add(rep, true, "%s: is a model, baseline takes host profiles (from probe)",
+				      hosts[i].name);
+			return -1;
+		}
+		m->features &= hosts[i].features;
+		m->pvtime &= !!(hosts[i].caps & CM_CAP_STEAL_TIME);
+		o += snprintf(m->sources + o, o < sizeof(m->sources) ? sizeof(m->sources) - o : 0,
+			      "%s%s", i ? "," : "", hosts[i].name);
+	}
+
+	/* A register is in the model only if every host has it. */
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		m->r[s].present = true;
+		for (i = 0; i < n; i++)
+			m->r[s].present &= hosts[i].r[s].present;
+		if (!m->r[s].present) {
+			for (i = 0; i < n; i++)
+				if (hosts[i].r[s].present) {
+					cm_report_add(rep, false, "%s: left out, not every host's KVM has it",
+						      cm_slot_name(s));
+					break;
+				}
+		}
+	}
+
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		enum cm_group g = cm_slot_group(s);
+		uint64_t v;
+
+		if (!m->r[s].present || g == CM_G_IMPL || (g == CM_G_CACHE && s != CM_SLOT_CTR))
+			continue;
+		if (g == CM_G_ID || s == CM_SLOT_CTR) {
+			bad += baseline_sysreg(hosts, n, s, m, rep);
+			continue;
+		}
+		v = hosts[0].r[s].val;
+		for (i = 1; i < n; i++) {
+			uint64_t h = hosts[i].r[s].val;
+
+			if (g == CM_G_BMAP)
+				v &= h;
+			else if (s == CM_SLOT_WA2)
+				v = (h & 0xf) < (v & 0xf) ? h & 0xf : v & 0xf;
+			else
+				v = h < v ? h : v;
+		}
+		if (s == CM_SLOT_WA2) {
+			for (i = 0; i < n; i++)
+				if (hosts[i].r[s].val < wa2_needed(v))
+					v = 1;	/* UNKNOWN */
+		}
+		m->r[s].val = v;
+		for (i = 0; i < n; i++) {
+			if (hosts[i].r[s].val != v) {
+				host_list(hosts, n, NULL, s, list, sizeof(list));
+				cm_report_add(rep, false, "%s = 0x%llx (%s): %s", cm_slot_name(s),
+					      (unsigned long long)v,
+					      g == CM_G_BMAP ? "services all hosts offer" : "lowest level",
+					      list);
+				break;
+			}
+		}
+	}
+	if (m->r[CM_SLOT_STD_HYP_BMAP].present && !(m->r[CM_SLOT_STD_HYP_BMAP].val & 1))
+		m->pvtime = false;
+
+	if (m->r[CM_SLOT_CLIDR].present)
+		bad += baseline_cache(hosts, n, m, rep);
+
+	/* Implementation registers: one host's identity, as a whole. */
+	donor = -1;
+	for (i = 0; i < n; i++) {
+		if (!(hosts[i].caps & CM_CAP_WRITABLE_IMP)) {
+			if (donor >= 0 &&
+			    (hosts[i].r[CM_SLOT_MIDR].val != hosts[donor].r[CM_SLOT_MIDR].val ||
+			     hosts[i].r[CM_SLOT_REVIDR].val != hosts[donor].r[CM_SLOT_REVIDR].val ||
+			     hosts[i].r[CM_SLOT_AIDR].val != hosts[donor].r[CM_SLOT_AIDR].val)) {
+				cm_report_add(rep, true, "MIDR_EL1/REVIDR_EL1/AIDR_EL1: %s and %s differ and neither has KVM_CAP_ARM_WRITABLE_IMP_ID_REGS",
+					      hosts[donor].name, hosts[i].name);
+				bad++;
+			}
+			donor = i;
+		}
+	}
+	if (donor >= 0 && impl_from >= 0 && impl_from != donor)
+		cm_report_add(rep, false, "implementation registers: %s cannot present another identity, using its own instead of %s's",
+			      hosts[donor].name, hosts[impl_from].name);
+	if (donor < 0)
+		donor = impl_from >= 0 && impl_from < n ? impl_from : 0;
+	m->impl_set = true;
+	for (s = CM_SLOT_MIDR; s <= CM_SLOT_AIDR; s++) {
+		m->r[s].present = true;
+		m->r[s].val = hosts[donor].r[s].val;
+		for (i = 0; i < n; i++)
+			if (!hosts[i].r[s].present)
+				m->r[s].present = false;
+	}
+	for (i = 0; i < n; i++) {
+		if (hosts[i].r[CM_SLOT_MIDR].val != m->r[CM_SLOT_MIDR].val ||
+		    hosts[i].r[CM_SLOT_REVIDR].val != m->r[CM_SLOT_REVIDR].val ||
+		    hosts[i].r[CM_SLOT_AIDR].val != m->r[CM_SLOT_AIDR].val) {
+			cm_report_add(rep, false, "MIDR_EL1 = 0x%llx, REVIDR_EL1 = 0x%llx, AIDR_EL1 = 0x%llx: identity of %s",
+				      (unsigned long long)m->r[CM_SLOT_MIDR].val,
+				      (unsigned long long)m->r[CM_SLOT_REVIDR].val,
+				      (unsigned long long)m->r[CM_SLOT_AIDR].val, hosts[donor].name);
+			break;
+		}
+	}
+
+	return bad ? -1 : 0;
+}

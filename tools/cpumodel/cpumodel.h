@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libarm64cpumodel: guest CPU models for KVM/arm64 virtual machine monitors.
+ *
+ * A profile describes the guest ABI one host's KVM offers (cm_probe(), on
+ * the host) or the one a VMM wants to present on several hosts (a model,
+ * from cm_baseline()).  Both are the same structure and the same JSON
+ * format (docs in tools/cpumodel/README.md, "arm64-cpumodel" version 1).
+ *
+ * Everything except probe/apply/verify is plain computation on profiles
+ * and works on any machine; the KVM half is built only for aarch64.
+ *
+ * Errors and findings are reported as text lines in a struct cm_report,
+ * each naming the register and, for ID registers, the field.
+ */
+#ifndef ARM64_CPUMODEL_H
+#define ARM64_CPUMODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define CM_FORMAT		"arm64-cpumodel"
+#define CM_FORMAT_VERSION	1
+
+/* Register slots of a profile; see cm_slot_name() for their names. */
+enum {
+	CM_SLOT_ID = 0,				/* 56 feature ID registers, */
+	CM_NR_ID = 56,				/* op0=3 op1=0 CRn=0 CRm=1..7 */
+	CM_SLOT_CTR = CM_SLOT_ID + CM_NR_ID,	/* CTR_EL0 */
+	CM_SLOT_CLIDR,				/* CLIDR_EL1 */
+	CM_SLOT_CCSIDR,				/* 14 CCSIDR_EL1, by CSSELR */
+	CM_NR_CCSIDR = 14,
+	CM_SLOT_MIDR = CM_SLOT_CCSIDR + CM_NR_CCSIDR,
+	CM_SLOT_REVIDR,
+	CM_SLOT_AIDR,
+	CM_SLOT_PSCI,				/* firmware pseudo-registers */
+	CM_SLOT_WA1,
+	CM_SLOT_WA2,
+	CM_SLOT_WA3,
+	CM_SLOT_STD_BMAP,			/* hypercall service bitmaps */
+	CM_SLOT_STD_HYP_BMAP,
+	CM_SLOT_VENDOR_HYP_BMAP,
+	CM_NR_SLOTS
+};
+
+enum cm_group { CM_G_ID, CM_G_CACHE, CM_G_IMPL, CM_G_FW, CM_G_BMAP, CM_NR_GROUPS };
+
+/* vCPU features (KVM_ARM_VCPU_* bit numbers) a model may ask for. */
+#define CM_FEAT_PSCI_0_2	2
+#define CM_FEAT_PMU_V3		3
+#define CM_FEAT_PTRAUTH_ADDRESS	5
+#define CM_FEAT_PTRAUTH_GENERIC	6
+#define CM_FEATURES	((1u << CM_FEAT_PSCI_0_2) | (1u << CM_FEAT_PMU_V3) | \
+			 (1u << CM_FEAT_PTRAUTH_ADDRESS) | (1u << CM_FEAT_PTRAUTH_GENERIC))
+
+/* Host capabilities recorded by probe. */
+#define CM_CAP_WRITABLE_MASKS	(1u << 0)	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
+#define CM_CAP_WRITABLE_IMP	(1u << 1)	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
+#define CM_CAP_STEAL_TIME	(1u << 2)	/* KVM_CAP_STEAL_TIME (PV time) */
+
+struct cm_reg {
+	bool present;		/* the host's KVM lists it / the model sets it */
+	uint64_t val;
+	uint64_t mask;		/* writable bits the host reports (0: none) */
+};
+
+struct cm_profile {
+	char name[64];		/* host or model name */
+	bool is_model;
+	char kernel[65];	/* uname -r of a probed host */
+	unsigned int caps;	/* CM_CAP_* (hosts) */
+	unsigned int features;	/* vCPU features: offered (host) or used (model) */
+	bool pvtime;		/* model: needs PV time; host: has it */
+	bool impl_set;		/* model: sets MIDR/REVIDR/AIDR */
+	char sources[512];	/* model: comma-separated host names */
+	struct cm_reg r[CM_NR_SLOTS];
+};
+
+/* Lines of findings (errors, explanations), each naming register and field. */
+struct cm_report {
+	char **line;
+	size_t n;
+	size_t errors;
+};
+
+void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+void cm_report_free(struct cm_report *rep);
+
+/* Names, KVM register indexes and field descriptions. */
+const char *cm_slot_name(int slot);
+enum cm_group cm_slot_group(int slot);
+uint64_t cm_slot_kvm_id(int slot);
+int cm_slot_by_name(const char *name);
+const char *cm_group_key(enum cm_group g);
+const char *cm_feature_name(int bit);
+
+/*
+ * Describe the field(s) of a register covering the bits in @bits, e.g.
+ * "ID_AA64ISAR0_EL1.SHA3"; writes into @buf.
+ */
+const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len);
+
+/* JSON (json-c).  Load/parse: 0 or -1 with a message in @rep. */
+int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep);
+int cm_parse(const char *text, const char *what, struct cm_profile *p,
+	     struct cm_report *rep);
+/* Returns a malloc'ed JSON text. */
+char *cm_to_json(const struct cm_profile *p);
+int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep);
+
+/*
+ * Can a VM with @model run on @host?  0 when it can, otherwise the number
+ * of incompatible registers/fields, each reported in @rep.
+ */
+int cm_compare(const struct cm_profile *model, const struct cm_profile *host,
+	       struct cm_report *rep);
+
+/*
+ * The most capable model all @n hosts can run.  @impl_from: index of the
+ * host whose MIDR/REVIDR/AIDR the model presents when the hosts differ
+ * (-1: the first host that can present it).  Explanations of every lowered
+ * field go to @rep as non-error lines; conflicts no model can resolve are
+ * errors (return -1).
+ */
+int cm_baseline(const struct cm_profile *hosts, int n, int impl_from,
+		const char *name, struct cm_profile *model, struct cm_report *rep);
+
+/* Consistency of cache geometry with a CTR_EL0 value (the kernel's rules). */
+int cm_check_cache(const struct cm_profile *p, struct cm_report *rep);
+
+/* ---- KVM side (aarch64 builds only) ---------------------------------- */
+
+#define CM_APPLY_NO_PRECHECK	(1u << 0)	/* let KVM reject (tests) */
+
+struct cm_vm {
+	int kvm, vm;
+	int nr_vcpus;
+	int vcpu[256];
+	void *mem;		/* guest memory for cm_guest_read() */
+	size_t mem_size;
+};
+
+/* Record this host's profile from a scratch VM. */
+int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep);
+
+/*
+ * Create a VM with @nr_vcpus vCPUs initialised for @model (capabilities
+ * enabled before the vCPUs exist, features at KVM_ARM_VCPU_INIT).
+ */
+int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
+		 struct cm_report *rep);
+void cm_vm_destroy(struct cm_vm *v);
+
+/*
+ * Write @model to every vCPU of @v, in dependency order: implementation
+ * registers, ID registers (CTR_EL0 among them), cache geometry, firmware
+ * registers, hypercall bitmaps.  The model is first compared with what
+ * this VM offers; if it cannot run, nothing is written.  If KVM still
+ * rejects a write, everything already written is put back.  Returns 0 or
+ * the number of rejected registers (each named in @rep).
+ */
+int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
+	     struct cm_report *rep);
+
+/* Read back from userspace and diff against @model.  0 when equal. */
+int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report *rep);
+
+/*
+ * Run guest code on vCPU @idx that reads the identification registers with
+ * MRS (CCSIDR for each CSSELR) and diff against @model.  Makes the VM run.
+ */
+int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
+		    struct cm_report *rep);
+
+/* Snapshot of every register KVM_GET_REG_LIST lists (tests). */
+struct cm_snapshot {
+	size_t n;
+	uint64_t *id;
+	uint64_t *val;
+};
+int cm_snapshot_take(struct cm_vm *v, int idx, struct cm_snapshot *s);
+int cm_snapshot_diff(const struct cm_snapshot *a, const struct cm_snapshot *b,
+		     struct cm_report *rep);
+void cm_snapshot_free(struct cm_snapshot *s);
+
+#endif

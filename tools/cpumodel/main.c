@@ -1,0 +1,311 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * arm64-cpumodel: guest CPU models for KVM/arm64 fleets.
+ *
+ *   probe    [--name NAME] [-o FILE]          this host's profile (JSON)
+ *   show     PROFILE                          a profile, decoded by field
+ *   baseline [--name NAME] [--impl-from HOST] [-o FILE] HOST.json...
+ *   compare  MODEL HOST.json                  can MODEL run on that host?
+ *   apply    MODEL [--vcpus N] [--no-precheck] [--no-verify]
+ *            write MODEL to a new VM, then verify from userspace and guest
+ *
+ * Exit status: 0 success/compatible, 1 incompatible or rejected,
+ * 2 bad usage or input.  Nothing is written (-o) on failure.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cpumodel.h"
+#include "cpumodel-int.h"
+
+#define EXIT_INCOMPATIBLE	1
+#define EXIT_USAGE		2
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"usage: arm64-cpumodel probe [--name NAME] [-o FILE]\n"
+		"       arm64-cpumodel show PROFILE\n"
+		"       arm64-cpumodel baseline [--name NAME] [--impl-from HOST] [-o FILE] HOST.json...\n"
+		"       arm64-cpumodel compare MODEL HOST.json\n"
+		"       arm64-cpumodel apply MODEL [--vcpus N] [--no-precheck] [--no-verify]\n");
+	exit(EXIT_USAGE);
+}
+
+static void print_report(const struct cm_report *rep, FILE *f, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < rep->n; i++)
+		fprintf(f, "%s%s\n", prefix, rep->line[i]);
+}
+
+static int emit(const struct cm_profile *p, const char *out)
+{
+	struct cm_report rep = { 0 };
+	char *text;
+
+	if (out) {
+		if (cm_save(out, p, &rep)) {
+			print_report(&rep, stderr, "arm64-cpumodel: ");
+			cm_report_free(&rep);
+			return EXIT_USAGE;
+		}
+		return 0;
+	}
+	text = cm_to_json(p);
+	if (!text)
+		return EXIT_USAGE;
+	puts(text);
+	free(text);
+	return 0;
+}
+
+static int load(const char *path, struct cm_profile *p)
+{
+	struct cm_report rep = { 0 };
+	int ret = cm_load(path, p, &rep);
+
+	print_report(&rep, stderr, "arm64-cpumodel: ");
+	cm_report_free(&rep);
+	return ret;
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct cm_profile p;
+	int s, b;
+
+	if (argc != 2)
+		usage();
+	if (load(argv[1], &p))
+		return EXIT_USAGE;
+	printf("%s %s \"%s\"", p.is_model ? "model" : "host", argv[1], p.name);
+	if (p.is_model)
+		printf(" from %s\n", p.sources);
+	else
+		printf(", Linux %s\n", p.kernel);
+	printf("vCPU features:");
+	for (b = 0; b < 32; b++)
+		if (p.features & (1u << b))
+			printf(" %s", cm_feature_name(b));
+	printf("\nPV time: %s\n", p.pvtime ? "yes" : "no");
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		const struct cm_regdesc *d = cm_slot_desc(s);
+		const struct cm_field *f;
+		const struct cm_reg *r = &p.r[s];
+		char v[48];
+
+		if (!r->present)
+			continue;
+		printf("%-24s 0x%016llx", cm_slot_name(s), (unsigned long long)r->val);
+		if (r->mask)
+			printf("  writable 0x%016llx", (unsigned long long)r->mask);
+		printf("\n");
+		if (!d || !r->val)
+			continue;
+		for (f = d->fields; f->name; f++) {
+			int64_t fv = cm_field_get(f, r->val);
+
+			if (!fv && f->rule == CM_RULE_NONE)
+				continue;
+			printf("    %-14s %-18s %s%s\n", f->name, cm_field_value_str(f, fv, v, sizeof(v)),
+			       cm_rule_name(f->rule),
+			       (r->mask & cm_field_mask(f)) == cm_field_mask(f) ? ", writable" : "");
+		}
+	}
+	return 0;
+}
+
+static int cmd_baseline(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "impl-from", required_argument, NULL, 'i' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = "baseline", *out = NULL, *impl = NULL;
+	struct cm_report rep = { 0 };
+	struct cm_profile *hosts, model;
+	int c, i, n, impl_from = -1, ret;
+
+	while ((c = getopt_long(argc, argv, "n:i:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'i': impl = optarg; break;
+		case 'o': out = optarg; break;
+		default: usage();
+		}
+	}
+	n = argc - optind;
+	if (n < 1)
+		usage();
+	hosts = calloc(n, sizeof(*hosts));
+	if (!hosts)
+		return EXIT_USAGE;
+	for (i = 0; i < n; i++) {
+		if (load(argv[optind + i], &hosts[i])) {
+			free(hosts);
+			return EXIT_USAGE;
+		}
+		if (impl && !strcmp(impl, hosts[i].name))
+			impl_from = i;
+	}
+	if (impl && impl_from < 0) {
+		fprintf(stderr, "arm64-cpumodel: --impl-from %s: no such host among the profiles\n", impl);
+		free(hosts);
+		return EXIT_USAGE;
+	}
+	ret = cm_baseline(hosts, n, impl_from, name, &model, &rep);
+	fprintf(stderr, "baseline of %d host%s: %s\n", n, n > 1 ? "s" : "",
+		ret ? "FAILED, no model written" : "every host can run this model");
+	print_report(&rep, stderr, "  ");
+	cm_report_free(&rep);
+	free(hosts);
+	if (ret)
+		return EXIT_INCOMPATIBLE;
+	return emit(&model, out);
+}
+
+static int cmd_compare(int argc, char **argv)
+{
+	struct cm_profile model, host;
+	struct cm_report rep = { 0 };
+	int bad;
+
+	if (argc != 3)
+		usage();
+	if (load(argv[1], &model) || load(argv[2], &host))
+		return EXIT_USAGE;
+	if (host.is_model) {
+		fprintf(stderr, "arm64-cpumodel: %s is a model; compare needs a host profile (from probe)\n",
+			argv[2]);
+		return EXIT_USAGE;
+	}
+	bad = cm_compare(&model, &host, &rep);
+	if (bad) {
+		printf("%s cannot run on %s: %d incompatible item%s\n", model.name, host.name,
+		       bad, bad > 1 ? "s" : "");
+		print_report(&rep, stdout, "  ");
+	} else {
+		printf("%s can run on %s\n", model.name, host.name);
+	}
+	cm_report_free(&rep);
+	return bad ? EXIT_INCOMPATIBLE : 0;
+}
+
+#ifdef CM_WITH_KVM
+static int cmd_probe(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *name = "host", *out = NULL;
+	struct cm_report rep = { 0 };
+	struct cm_profile p;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "n:o:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n': name = optarg; break;
+		case 'o': out = optarg; break;
+		default: usage();
+		}
+	}
+	if (optind != argc)
+		usage();
+	if (cm_probe(&p, name, &rep)) {
+		print_report(&rep, stderr, "arm64-cpumodel: probe: ");
+		cm_report_free(&rep);
+		return EXIT_USAGE;
+	}
+	return emit(&p, out);
+}
+
+static int cmd_apply(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "vcpus", required_argument, NULL, 'c' },
+		{ "no-precheck", no_argument, NULL, 'P' },
+		{ "no-verify", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cm_report rep = { 0 };
+	struct cm_profile model;
+	unsigned int flags = 0;
+	int c, vcpus = 2, verify = 1, bad, i;
+	struct cm_vm vm;
+
+	while ((c = getopt_long(argc, argv, "c:PV", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c': vcpus = atoi(optarg); break;
+		case 'P': flags |= CM_APPLY_NO_PRECHECK; break;
+		case 'V': verify = 0; break;
+		default: usage();
+		}
+	}
+	if (optind != argc - 1)
+		usage();
+	if (load(argv[optind], &model))
+		return EXIT_USAGE;
+	if (cm_vm_create(&vm, &model, vcpus, &rep)) {
+		print_report(&rep, stderr, "arm64-cpumodel: apply: ");
+		return EXIT_USAGE;
+	}
+	bad = cm_apply(&vm, &model, flags, &rep);
+	if (bad) {
+		printf("apply %s: REJECTED\n", model.name);
+		print_report(&rep, stdout, "  ");
+		cm_vm_destroy(&vm);
+		return EXIT_INCOMPATIBLE;
+	}
+	printf("apply %s: written to %d vCPU%s\n", model.name, vcpus, vcpus > 1 ? "s" : "");
+	if (verify) {
+		bad = cm_verify(&vm, &model, &rep);
+		printf("verify %s from userspace: %s\n", model.name, bad ? "DIFFERS" : "equal");
+		for (i = 0; i < vm.nr_vcpus && !bad; i++) {
+			bad = cm_verify_guest(&vm, i, &model, &rep);
+			printf("verify %s from guest code (MRS) on vCPU %d: %s\n", model.name, i,
+			       bad ? "DIFFERS" : "equal");
+		}
+		print_report(&rep, stdout, "  ");
+	}
+	cm_report_free(&rep);
+	cm_vm_destroy(&vm);
+	return bad ? EXIT_INCOMPATIBLE : 0;
+}
+#else
+static int cmd_probe(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	fprintf(stderr, "arm64-cpumodel: probe/apply need KVM/arm64; this build has no KVM support\n");
+	return EXIT_USAGE;
+}
+#define cmd_apply cmd_probe
+#endif
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		int (*fn)(int, char **);
+	} cmds[] = {
+		{ "probe", cmd_probe }, { "show", cmd_show }, { "baseline", cmd_baseline },
+		{ "compare", cmd_compare }, { "apply", cmd_apply },
+	};
+	size_t i;
+
+	if (argc < 2)
+		usage();
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].fn(argc - 1, argv + 1);
+	usage();
+	return EXIT_USAGE;
+}
