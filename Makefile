@@ -5,14 +5,15 @@
 SHELL := /bin/bash
 S := scripts
 
-.PHONY: all deps tree export kernel selftests tools initramfs run check \
+.PHONY: all deps tree export kernel selftests tools initramfs run abi check \
 	check-series check-debug kernel-debug shell test-rig test-cpumodel fixtures \
 	sizes clean distclean help
 
 all: run
 
 help:
-	@echo "make run           build what is needed, boot, show the guest ABI (main job)"
+	@echo "make run           build what is needed; the CPU-model fleet story on emulated hosts (main job)"
+	@echo "make abi           boot and print the guest ABI table (ARGS=--json for JSON)"
 	@echo "make check         apply, checkpatch, build (W=1 diff), boot and run all tests"
 	@echo "make deps          install the Debian packages the rig needs"
 	@echo "make tree          build/linux = Debian linux-source-6.1 + patches/series"
@@ -52,6 +53,9 @@ initramfs: selftests tools
 	@$(S)/initramfs.sh
 
 run: initramfs
+	@$(S)/fleet.sh
+
+abi: initramfs
 	@$(S)/run.sh $(ARGS)
 
 shell: initramfs

@@ -9,10 +9,20 @@ linux-source-6.1 flex bison bc libssl-dev libelf-dev cpio make perl
 git xz-utils ccache jq python3 python3-ply python3-git busybox-static:arm64
 linux-source-6.12 libjson-c-dev libjson-c-dev:arm64"
 
+# Query with the architecture: a package installed for two architectures
+# (libjson-c-dev and libjson-c-dev:arm64) otherwise reports two statuses.
+native=$(dpkg --print-architecture)
+# Architecture: all packages only answer to their bare name.
+status() {
+	case $1 in
+	*:*) dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true ;;
+	*) dpkg-query -W -f='${db:Status-Status}' "$1:$native" 2>/dev/null ||
+		dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true ;;
+	esac
+}
 missing=
 for p in $PKGS; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || missing="$missing $p"
+	[ "$(status "$p")" = installed ] || missing="$missing $p"
 done
 
 if [ -z "$missing" ]; then
@@ -36,7 +46,6 @@ $SUDO apt-get update -q >"$log" 2>&1 ||
 $SUDO apt-get install -y -q --no-install-recommends $missing >>"$log" 2>&1 ||
 	{ tail -n 20 "$log" >&2; die "apt-get install failed for:$missing (log: $log)"; }
 for p in $missing; do
-	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null || true)
-	[ "$st" = installed ] || die "package $p is still not installed"
+	[ "$(status "$p")" = installed ] || die "package $p is still not installed"
 done
 [ -f "$BASE_TARBALL" ] || die "$BASE_TARBALL not found after installing linux-source-6.1"

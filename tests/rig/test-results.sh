@@ -26,7 +26,7 @@ expect results-crash crash.log 1 '^FAIL  alpha: killed by signal 11$' '^FAIL  be
 expect results-missing-test missing.log 1 '^pass  alpha$' '^FAIL  beta: missing from the guest output$'
 expect results-hang hang.log 1 '^FAIL  beta: did not finish.*HOST-TIMEOUT' '^FAIL  guest-finished' 'console log: .*hang.log'
 expect results-panic panic.log 1 '^FAIL  alpha: did not finish.*Kernel panic' '^FAIL  beta: missing' '^FAIL  console-clean' 'Unable to handle kernel'
-expect results-kvm-not-initialised nokvm.log 1 '^FAIL  kvm-init: KVM did not initialise in VHE mode: kvm \[1\]: HYP mode not available'
+expect results-kvm-not-initialised nokvm.log 1 '^FAIL  kvm-init: KVM did not initialise: kvm \[1\]: HYP mode not available'
 expect results-no-boot noboot.log 1 '^FAIL  boot: guest did not reach init \(Kernel panic' '^FAIL  alpha: missing'
 expect results-skip-reason skip.log 0 '^skip  alpha: 1\.\.0 # SKIP - Requirement not met' '^skip  beta: exited with KSFT_SKIP \(4\) without saying why'
 expect results-splat splat.log 1 '^pass  alpha$' '^FAIL  console-clean: kernel reported problems' 'WARNING: CPU: 1 PID: 70'
