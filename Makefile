@@ -70,7 +70,7 @@ check-debug: deps
 check-series: kernel
 	@$(S)/check-series.sh
 
-test-cpumodel: deps
+test-cpumodel: kernel
 	@CPUMODEL_STANDALONE=1 tests/cpumodel/run.sh
 
 fixtures: initramfs
