@@ -431,9 +431,8 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 			      what, o ? json_object_to_json_string(o) : "(none)", CM_FORMAT_VERSION);
 		goto out;
 	}
-	if (!json_object_object_get_ex(root, "kind", &o) ||
-	    !(kind = json_object_get_string(o)) ||
-	    (strcmp(kind, "host") && strcmp(kind, "model"))) {
+	kind = json_object_object_get_ex(root, "kind", &o) ? json_object_get_string(o) : NULL;
+	if (!kind || (strcmp(kind, "host") && strcmp(kind, "model"))) {
 		cm_report_add(rep, true, "%s: \"kind\" must be \"host\" or \"model\"", what);
 		goto out;
 	}

@@ -134,10 +134,17 @@ static int cmd_baseline(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "n:i:o:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n': name = optarg; break;
-		case 'i': impl = optarg; break;
-		case 'o': out = optarg; break;
-		default: usage();
+		case 'n':
+			name = optarg;
+			break;
+		case 'i':
+			impl = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	n = argc - optind;
@@ -212,9 +219,14 @@ static int cmd_probe(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "n:o:", opts, NULL)) != -1) {
 		switch (c) {
-		case 'n': name = optarg; break;
-		case 'o': out = optarg; break;
-		default: usage();
+		case 'n':
+			name = optarg;
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc)
@@ -243,10 +255,17 @@ static int cmd_apply(int argc, char **argv)
 
 	while ((c = getopt_long(argc, argv, "c:PV", opts, NULL)) != -1) {
 		switch (c) {
-		case 'c': vcpus = atoi(optarg); break;
-		case 'P': flags |= CM_APPLY_NO_PRECHECK; break;
-		case 'V': verify = 0; break;
-		default: usage();
+		case 'c':
+			vcpus = atoi(optarg);
+			break;
+		case 'P':
+			flags |= CM_APPLY_NO_PRECHECK;
+			break;
+		case 'V':
+			verify = 0;
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc - 1)
