@@ -59,7 +59,7 @@ t show-field-names 0 "SHA3 +1 \(IMP\) +lower-safe, writable" "$T" show "$FIX/max
 # Neoverse N1 + Cortex-A76: a model exists, lowered where the A76 has less.
 t baseline-n1-a76 0 "every host can run this model" \
 	"$T" baseline --name n1-a76 -o "$WORK/n1a76.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
-t baseline-explains 0 "ID_AA64MMFR0_EL1\.PARANGE = 2 \(40\) \(lower-safe\): neoverse-n1 5 \(48\), cortex-a76 2 \(40\)" \
+t baseline-explains 0 "ID_AA64MMFR0_EL1\.PARANGE = 2 \(40\) \(lower-safe\): neoverse-n1 5 \(48\), cortex-a76 2 \(40\); limited by cortex-a76$" \
 	"$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
 t baseline-identity-first 0 "MIDR_EL1 = 0x414fd0c1.*identity of neoverse-n1" \
 	"$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"

@@ -994,10 +994,21 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 			}
 		}
 		val = cm_field_set(f, val, v);
-		cm_report_add(rep, false, "%s.%s = %s (%s%s): %s",
-			      cm_slot_name(slot), f->name, cm_field_value_str(f, v, a, sizeof(a)),
-			      fixed >= 0 ? "fixed on " : cm_rule_name(f->rule),
-			      fixed >= 0 ? hosts[fixed].name : "", list);
+		/* Which hosts set the model's value: the reason for it. */
+		{
+			char by[256] = "";
+			size_t o = 0;
+
+			for (i = 0; i < n && o < sizeof(by); i++)
+				if (cm_field_get(f, hosts[i].r[slot].val) == v)
+					o += snprintf(by + o, sizeof(by) - o, "%s%s",
+						      o ? ", " : "; limited by ", hosts[i].name);
+			cm_report_add(rep, false, "%s.%s = %s (%s%s): %s%s",
+				      cm_slot_name(slot), f->name, cm_field_value_str(f, v, a, sizeof(a)),
+				      fixed >= 0 ? "fixed on " : cm_rule_name(f->rule),
+				      fixed >= 0 ? hosts[fixed].name : "", list,
+				      fixed >= 0 ? "" : by);
+		}
 	}
 	for (i = 1; i < n; i++) {
 		uint64_t diff = (hosts[i].r[slot].val ^ hosts[0].r[slot].val) & ~covered;
