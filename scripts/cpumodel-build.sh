@@ -27,8 +27,8 @@ python3 "$SRC/gen-tables.py" "$GEN/sysreg-6.12" "$TREE" "$KBUILD" |
 	write_if_changed "$GEN/cpumodel-tables.h"
 
 lib="$SRC/cpumodel.c $SRC/cpumodel-tables.c"
-deps="$SRC/*.c $SRC/*.h $TOP/tests/cpumodel/*.c $GEN/cpumodel-tables.h"
-CFLAGS="-O2 -g -Wall -Wextra -Werror -I$SRC -I$GEN"
+deps="$SRC/*.c $SRC/*.h $TOP/tools/include/*.h $TOP/tests/cpumodel/*.c $GEN/cpumodel-tables.h"
+CFLAGS="-O2 -g -Wall -Wextra -Werror -I$SRC -I$GEN -I$TOP/tools/include"
 
 # build OUT CC FLAGS... : rebuild OUT when a source is newer.
 build() {

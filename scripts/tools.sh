@@ -12,14 +12,14 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 awk -f "$TOP/tools/gen-sysreg-fields.awk" "$TREE/arch/arm64/tools/sysreg" |
 	write_if_changed "$BUILD/gen/sysreg-fields.h"
 
-CFLAGS="-O2 -g -Wall -Wextra -Werror -static -isystem $KBUILD/usr/include -I$BUILD/gen"
+CFLAGS="-O2 -g -Wall -Wextra -Werror -static -isystem $KBUILD/usr/include -I$BUILD/gen -I$TOP/tools/include"
 for dir in "$TOP"/tools/*/; do
 	name=$(basename "$dir")
-	[ "$name" != cpumodel ] || continue
+	case $name in cpumodel | include) continue ;; esac
 	out=$BUILD/tools/$name
 	srcs=$(ls "$dir"*.c)
 	# shellcheck disable=SC2086
-	if [ -f "$out" ] && [ -z "$(find $srcs "$BUILD/gen/sysreg-fields.h" "$KBUILD/usr/include" -newer "$out" -print -quit)" ]; then
+	if [ -f "$out" ] && [ -z "$(find $srcs "$BUILD/gen/sysreg-fields.h" "$TOP/tools/include" "$KBUILD/usr/include" -newer "$out" -print -quit)" ]; then
 		continue
 	fi
 	# shellcheck disable=SC2086

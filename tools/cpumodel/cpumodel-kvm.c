@@ -19,25 +19,7 @@
 #include "cpumodel.h"
 #include "cpumodel-int.h"
 
-/* Mainline numbers of the ABI the series provides (same values). */
-#ifndef KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES
-#define KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES 230
-#endif
-#ifndef KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
-#define KVM_CAP_ARM_WRITABLE_IMP_ID_REGS 239
-#endif
-#ifndef KVM_ARM_FEATURE_ID_RANGE
-#define KVM_ARM_FEATURE_ID_RANGE	0
-#define KVM_ARM_FEATURE_ID_RANGE_SIZE	(3 * 8 * 8)
-struct reg_mask_range {
-	__u64 addr;
-	__u32 range;
-	__u32 reserved[13];
-};
-#endif
-#ifndef KVM_ARM_GET_REG_WRITABLE_MASKS
-#define KVM_ARM_GET_REG_WRITABLE_MASKS _IOR(KVMIO, 0xb6, struct reg_mask_range)
-#endif
+#include "kvm-arm64-compat.h"
 
 _Static_assert(CM_KVM_REG_ARM64 == KVM_REG_ARM64, "KVM_REG_ARM64");
 _Static_assert(CM_KVM_REG_SIZE_U64 == KVM_REG_SIZE_U64, "KVM_REG_SIZE_U64");
@@ -191,7 +173,7 @@ fail:
 static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct cm_profile *p,
 			struct cm_report *rep)
 {
-	static uint64_t masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];
+	uint64_t masks[KVM_ARM_FEATURE_ID_RANGE_SIZE];	/* 1.5 KiB: no static, callers may be threads */
 	struct reg_mask_range range = { .addr = (uintptr_t)masks,
 					.range = KVM_ARM_FEATURE_ID_RANGE };
 	struct kvm_reg_list *l;
