@@ -7,7 +7,7 @@ S := scripts
 
 .PHONY: all deps tree export kernel selftests tools initramfs run abi check \
 	check-series check-debug kernel-debug shell test-rig test-cpumodel fixtures \
-	sizes clean distclean help
+	sizes bench clean distclean help
 
 all: run
 
@@ -26,6 +26,7 @@ help:
 	@echo "make test-rig      host-side tests of the rig itself"
 	@echo "make test-cpumodel host-side unit tests of libarm64cpumodel"
 	@echo "make fixtures      re-probe tests/cpumodel/fixtures/ on QEMU CPU models"
+	@echo "make bench         our kernel against mainline 6.12: restore, traps, exits, memory"
 	@echo "make sizes         bytes the series adds to struct kvm / kvm_vcpu (after make check)"
 
 deps:
@@ -78,6 +79,10 @@ fixtures: initramfs
 
 sizes:
 	@$(S)/struct-sizes.sh
+
+bench: initramfs
+	@$(S)/deps.sh bench
+	@$(S)/bench.sh
 
 test-rig: deps
 	@RIG_STANDALONE=1 tests/rig/run.sh

@@ -5,6 +5,9 @@
 # Usage: kernel.sh [debug]
 #   debug: add configs/debug.config, build in build/kbuild-debug and
 #          write build/Image-debug.
+#   mainline: the benchmark's peer, build/mainline (scripts/mainline.sh
+#          unpacks it), same fragments, build/kbuild-mainline and
+#          build/Image-mainline.
 #
 # A no-op when no source file, fragment or the config changed since the
 # last successful build (one find over the tree, well under a second).
@@ -17,8 +20,13 @@ if [ "$FLAVOUR" = debug ]; then
 	KBUILD=$BUILD/kbuild-debug
 	FRAGS="$FRAGS $TOP/configs/debug.config"
 	IMAGE=$BUILD/Image-debug
+elif [ "$FLAVOUR" = mainline ]; then
+	TREE=$BUILD/mainline
+	KBUILD=$BUILD/kbuild-mainline
+	IMAGE=$BUILD/Image-mainline
+	[ -f "$TREE/Makefile" ] || die "no mainline tree at $TREE (run scripts/mainline.sh)"
 fi
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE (run 'make tree')"
+[ -f "$TREE/Makefile" ] || die "no kernel tree at $TREE (run 'make tree')"
 mkdir -p "$KBUILD" "$LOGS"
 STAMP=$KBUILD/.rig-built
 log=$LOGS/kernel-$FLAVOUR.log
