@@ -47,58 +47,70 @@ def fratio(r):
     return "-" if r is None else f"{r:.2f}"
 
 
+def ratio_to(metric, param, mode, peer):
+    o, m = get("ours", metric, param, mode), get(peer, metric, param, mode)
+    if o is None or m is None or m == 0:
+        return None
+    return o / m
+
+
 with open(os.path.join(bdir, "summary.csv"), "w", newline="") as f:
     w = csv.writer(f)
-    w.writerow(["metric", "param", "mode", "unit", "ours", "mainline", "ratio"])
+    w.writerow(["metric", "param", "mode", "unit", "ours", "base", "mainline",
+                "ours/mainline", "ours/base"])
     for k in keys:
-        r = ratio(*k)
+        r, rb = ratio(*k), ratio_to(*k, "base")
         w.writerow([k[0], k[1], k[2], units[k],
-                    get("ours", *k), get("mainline", *k),
-                    "" if r is None else f"{r:.3f}"])
+                    get("ours", *k), get("base", *k), get("mainline", *k),
+                    "" if r is None else f"{r:.3f}", "" if rb is None else f"{rb:.3f}"])
 
-print(f"kvm-bench: ours = Linux {v_ours} + series, mainline = Linux {v_ml}")
-print(f"medians over {len(rounds)} boots of each kernel (alternating), each the median "
-      "of its repetitions; QEMU TCG, 2 guest CPUs; ratio = ours / mainline")
+print(f"kvm-bench: ours = Linux {v_ours} + series, base = Linux {v_ours} unpatched, "
+      f"mainline = Linux {v_ml}")
+print(f"medians over {len(rounds)} boots of each kernel (rotating order), each the median "
+      "of its repetitions; QEMU TCG, 2 guest CPUs")
+print("/ml = ours / mainline, /base = ours / unpatched 6.1 (what the series itself costs)")
+
+
+def row3(label, k, digits=0):
+    return (f"{label} {fmt(get('ours', *k), digits):>10} {fmt(get('base', *k), digits):>10} "
+            f"{fmt(get('mainline', *k), digits):>10} {fratio(ratio(*k)):>6} "
+            f"{fratio(ratio_to(*k, 'base')):>6}")
+
+
+HDR = f"{'ours':>10} {'base':>10} {'mainline':>10} {'/ml':>6} {'/base':>6}"
 print()
 print("1. Restore: KVM_GET_REG_LIST, GET_ONE_REG and SET_ONE_REG of every register of every vCPU")
-print(f"{'vCPUs':>5} {'mode':<9} {'regs/vCPU':>13} {'ns/reg ours':>12} {'mainline':>9} "
-      f"{'ratio':>6} {'ms/VM ours':>11} {'mainline':>9} {'ratio':>6} {'set ns ours':>12} {'mainline':>9}")
 vcpus = sorted({k[1] for k in keys if k[0] == "restore-ms-per-vm"})
-for n in vcpus:
-    for mode in ("single", "parallel"):
-        regs = f"{fmt(get('ours', 'restore-regs-per-vcpu', n, mode))}/" \
-               f"{fmt(get('mainline', 'restore-regs-per-vcpu', n, mode))}"
-        print(f"{n:>5} {mode:<9} {regs:>13} "
-              f"{fmt(get('ours', 'restore-ns-per-reg', n, mode)):>12} "
-              f"{fmt(get('mainline', 'restore-ns-per-reg', n, mode)):>9} "
-              f"{fratio(ratio('restore-ns-per-reg', n, mode)):>6} "
-              f"{fmt(get('ours', 'restore-ms-per-vm', n, mode), 1):>11} "
-              f"{fmt(get('mainline', 'restore-ms-per-vm', n, mode), 1):>9} "
-              f"{fratio(ratio('restore-ms-per-vm', n, mode)):>6} "
-              f"{fmt(get('ours', 'restore-set-ns', n, mode)):>12} "
-              f"{fmt(get('mainline', 'restore-set-ns', n, mode)):>9}")
-rej = [(k, get(kern, *k)) for k in keys if k[0] == "restore-rejected"
-       for kern in ("ours", "mainline") if get(kern, *k)]
+regs = "/".join(fmt(get(kern, "restore-regs-per-vcpu", vcpus[0], "single"))
+                for kern in ("ours", "base", "mainline")) if vcpus else "-"
+print(f"   registers per vCPU (ours/base/mainline): {regs}")
+for metric, title, digits in (("restore-ns-per-reg", "ns per register (wall)", 0),
+                              ("restore-ms-per-vm", "ms per VM (wall)", 1),
+                              ("restore-set-ns", "ns per SET_ONE_REG (per thread)", 0)):
+    print(f"   {title}")
+    print(f"   {'vCPUs':>5} {'mode':<9} {HDR}")
+    for n in vcpus:
+        for mode in ("single", "parallel"):
+            print("   " + row3(f"{n:>5} {mode:<9}", (metric, n, mode), digits))
+rej = [(k, kern, get(kern, *k)) for k in keys if k[0] == "restore-rejected"
+       for kern in ("ours", "base", "mainline") if get(kern, *k)]
 print("   writes of the value just read that were rejected: "
-      + ("none" if not rej else ", ".join(f"{k[1]} {k[2]}: {v:.0f}" for k, v in rej)))
-print("   ns/reg = wall time / (vCPUs x registers), GET_REG_LIST included; "
+      + ("none" if not rej else ", ".join(f"{kern} {k[1]} {k[2]}: {v:.0f}" for k, kern, v in rej)))
+print("   ns per register = wall time / (vCPUs x registers), GET_REG_LIST included; "
       "parallel: one thread per vCPU")
 print()
 print("2. Guest reads (MRS in a loop; ns per read)")
-print(f"{'register':<18} {'ours':>8} {'mainline':>9} {'ratio':>6}")
+print(f"{'register':<18} {HDR}")
 for k in keys:
     if k[0].startswith("guest-read-"):
-        print(f"{k[0][len('guest-read-'):]:<18} {fmt(get('ours', *k)):>8} "
-              f"{fmt(get('mainline', *k)):>9} {fratio(ratio(*k)):>6}")
+        print(row3(f"{k[0][len('guest-read-'):]:<18}", k))
 print()
 print("3. vCPU exits (ns per round trip)")
-print(f"{'exit':<22} {'pvtime':<7} {'ours':>8} {'mainline':>9} {'ratio':>6}")
+print(f"{'exit':<18} {'pvtime':<7} {HDR}")
 for metric, label in (("exit-to-user", "MMIO to userspace"),
                       ("exit-hvc-in-kernel", "HVC in the kernel")):
     for pv in ("off", "on"):
-        k = (metric, 1, f"pvtime-{pv}")
-        print(f"{label:<22} {pv:<7} {fmt(get('ours', *k)):>8} "
-              f"{fmt(get('mainline', *k)):>9} {fratio(ratio(*k)):>6}")
+        print(row3(f"{label:<18} {pv:<7}", (metric, 1, f"pvtime-{pv}")))
 print()
 print("4. Memory")
 sizes = {}
@@ -116,20 +128,22 @@ if sizes:
             continue
         added = "-" if row["base"] == "-" else f"{int(row['series']) - int(row['base']):+d}"
         print(f"{'struct ' + s:<24} {row['base']:>9} {row['series']:>7} {added:>7} {row['mainline']:>9}")
+print(f"{'kernel memory, KiB':<18} {'':<7} {HDR}")
 for n in (1, 256):
-    k = ("memory-vm-kib", n, "kernel")
-    print(f"kernel memory, VM with {n:>3} vCPU(s), KiB {fmt(get('ours', *k)):>9} "
-          f"{fmt(get('mainline', *k)):>9} {fratio(ratio(*k)):>6}")
-o1, o256 = get("ours", "memory-vm-kib", 1, "kernel"), get("ours", "memory-vm-kib", 256, "kernel")
-m1, m256 = get("mainline", "memory-vm-kib", 1, "kernel"), get("mainline", "memory-vm-kib", 256, "kernel")
-if None not in (o1, o256, m1, m256):
-    print(f"kernel memory per added vCPU, KiB         {(o256 - o1) / 255:>9.1f} {(m256 - m1) / 255:>9.1f}")
+    print(row3(f"{'VM, ' + str(n) + ' vCPU(s)':<18} {'':<7}", ("memory-vm-kib", n, "kernel")))
+per = []
+for kern in ("ours", "base", "mainline"):
+    a, b = get(kern, "memory-vm-kib", 1, "kernel"), get(kern, "memory-vm-kib", 256, "kernel")
+    per.append(None if None in (a, b) else (b - a) / 255)
+print(f"{'per added vCPU':<18} {'':<7} " + " ".join(f"{fmt(v, 1):>10}" for v in per))
+print("   (fresh boot, first VM; a 1-vCPU VM fits in memory the allocator already holds)")
 print()
 print("Targets")
 for mode in ("single", "parallel"):
-    r = ratio("restore-ns-per-reg", 64, mode)
-    print(f"  restore at 64 vCPUs, {mode:<8}: ratio {fratio(r)} "
-          f"{'(met: <= 1.0)' if r is not None and r <= 1.0 else '(MISSED: > 1.0)'}")
+    r, rb = ratio("restore-ns-per-reg", 64, mode), ratio_to("restore-ns-per-reg", 64, mode, "base")
+    print(f"  restore at 64 vCPUs, {mode:<8}: ours/mainline {fratio(r)} "
+          f"{'(met: <= 1.0)' if r is not None and r <= 1.0 else '(MISSED: > 1.0)'}, "
+          f"ours/unpatched 6.1 {fratio(rb)}")
 if "kvm_vcpu" in sizes and sizes["kvm_vcpu"]["base"] != "-":
     d = int(sizes["kvm_vcpu"]["series"]) - int(sizes["kvm_vcpu"]["base"])
     print(f"  struct kvm_vcpu grows by {d} bytes (CLIDR_EL1 slot and CCSIDR pointer: "
@@ -138,12 +152,13 @@ if "kvm_vcpu" in sizes and sizes["kvm_vcpu"]["base"] != "-":
 # Restore curve: ms per VM against vCPUs, both kernels, both modes.
 dat = os.path.join(bdir, "restore.dat")
 with open(dat, "w") as f:
-    f.write("# vcpus ours-single mainline-single ours-parallel mainline-parallel\n")
+    f.write("# vcpus ours-single mainline-single ours-parallel mainline-parallel "
+            "base-single base-parallel\n")
     for n in vcpus:
         vals = [get(k, "restore-ms-per-vm", n, m) for m in ("single", "parallel")
                 for k in ("ours", "mainline")]
-        f.write(f"{n} " + " ".join("NaN" if v is None else f"{v:.3f}" for v in
-                                   (vals[0], vals[1], vals[2], vals[3])) + "\n")
+        vals += [get("base", "restore-ms-per-vm", n, m) for m in ("single", "parallel")]
+        f.write(f"{n} " + " ".join("NaN" if v is None else f"{v:.3f}" for v in vals) + "\n")
 png = os.path.join(bdir, "restore.png")
 script = f"""
 set terminal pngcairo size 900,600 noenhanced
@@ -157,7 +172,9 @@ set grid
 plot '{dat}' using 1:2 with linespoints title 'ours {v_ours}, one thread', \\
      '{dat}' using 1:3 with linespoints title 'mainline {v_ml}, one thread', \\
      '{dat}' using 1:4 with linespoints title 'ours {v_ours}, thread per vCPU', \\
-     '{dat}' using 1:5 with linespoints title 'mainline {v_ml}, thread per vCPU'
+     '{dat}' using 1:5 with linespoints title 'mainline {v_ml}, thread per vCPU', \\
+     '{dat}' using 1:6 with linespoints dashtype 2 title 'unpatched {v_ours}, one thread', \\
+     '{dat}' using 1:7 with linespoints dashtype 2 title 'unpatched {v_ours}, thread per vCPU'
 """
 try:
     subprocess.run(["gnuplot"], input=script, text=True, check=True)

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# make bench: our kernel against mainline 6.12 (same config fragments),
-# measured by tools/kvm-bench inside QEMU.  The two kernels boot in turn,
-# ROUNDS times each (the order swaps every round, so drift on the host
-# hits both alike); each boot reports medians over REPS repetitions, and
-# the report takes the median over the boots.
+# make bench: our kernel against mainline 6.12 and against the unpatched
+# 6.1 base (all three with the same config fragments), measured by
+# tools/kvm-bench inside QEMU.  The kernels boot in turn, ROUNDS times
+# each (the order rotates every round, so drift on the host hits all
+# alike); each boot reports medians over REPS repetitions, and the report
+# takes the median over the boots.
 #
 # QEMU runs without -icount here: plain multi-threaded TCG, two guest
 # CPUs on two host threads, so the thread-per-vCPU restore really runs in
@@ -12,17 +13,23 @@
 #
 # Output: a table on stdout, build/bench/raw.csv (every boot),
 # build/bench/summary.csv (medians, ratios), build/bench/restore.png.
-# Environment: ROUNDS (3), REPS (5), VCPUS (1:8:64:256).
+# Environment: ROUNDS (3), REPS (3), VCPUS (1:8:64:256).
 . "$(dirname "$0")/lib.sh"
 
 ROUNDS=${ROUNDS:-3}
-REPS=${REPS:-5}
+REPS=${REPS:-3}
 VCPUS=${VCPUS:-1:8:64:256}
 B=$BUILD/bench
 mkdir -p "$B" "$LOGS"
 
 "$TOP/scripts/mainline.sh" >&2
-ours=$BUILD/Image mainline=$BUILD/Image-mainline
+if [ ! -f "$BASEWT/Makefile" ]; then
+	info "checking out the pristine base in $BASEWT"
+	rm -rf "$BASEWT"
+	tgit worktree prune
+	tgit worktree add -q --detach "$BASEWT" "$BASE_TAG"
+fi
+"$TOP/scripts/kernel.sh" base >&2
 ver_ours=$(kversion "$TREE") ver_ml=$(kversion "$BUILD/mainline")
 
 echo "round,kernel,metric,param,mode,value,unit" >"$B/raw.csv.tmp"
@@ -41,10 +48,18 @@ onboot() {	# KERNEL-NAME IMAGE ROUND
 }
 t0=$(date +%s)
 for r in $(seq 1 "$ROUNDS"); do
-	if [ $((r % 2)) = 1 ]; then order="ours mainline"; else order="mainline ours"; fi
+	case $((r % 3)) in
+	1) order="ours mainline base" ;;
+	2) order="mainline base ours" ;;
+	0) order="base ours mainline" ;;
+	esac
 	for k in $order; do
 		info "round $r/$ROUNDS: $k"
-		if [ "$k" = ours ]; then onboot ours "$ours" "$r"; else onboot mainline "$mainline" "$r"; fi
+		case $k in
+		ours) onboot ours "$BUILD/Image" "$r" ;;
+		mainline) onboot mainline "$BUILD/Image-mainline" "$r" ;;
+		base) onboot base "$BUILD/Image-base" "$r" ;;
+		esac
 	done
 done
 mv "$B/raw.csv.tmp" "$B/raw.csv"

@@ -5,6 +5,7 @@
 # Usage: kernel.sh [debug]
 #   debug: add configs/debug.config, build in build/kbuild-debug and
 #          write build/Image-debug.
+#   base:  the unpatched 6.1 tree ($BASEWT), build/Image-base (make bench).
 #   mainline: the benchmark's peer, build/mainline (scripts/mainline.sh
 #          unpacks it), same fragments, build/kbuild-mainline and
 #          build/Image-mainline.
@@ -20,6 +21,12 @@ if [ "$FLAVOUR" = debug ]; then
 	KBUILD=$BUILD/kbuild-debug
 	FRAGS="$FRAGS $TOP/configs/debug.config"
 	IMAGE=$BUILD/Image-debug
+elif [ "$FLAVOUR" = base ]; then
+	# The pristine 6.1 base (worktree made by w1.sh or bench.sh): the
+	# benchmark's third column, what the series adds over 6.1 itself.
+	TREE=$BASEWT
+	KBUILD=$BUILD/kbuild-base
+	IMAGE=$BUILD/Image-base
 elif [ "$FLAVOUR" = mainline ]; then
 	TREE=$BUILD/mainline
 	KBUILD=$BUILD/kbuild-mainline

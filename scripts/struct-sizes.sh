@@ -9,7 +9,9 @@
 
 probe() {	# SRCTREE OBJTREE -> "kvm kvm_arch kvm_vcpu kvm_vcpu_arch"
 	local src=$1 obj=$2 cmd
-	cmd=$(sed -n 's/^cmd_arch\/arm64\/kvm\/arm.o := //p' "$obj/arch/arm64/kvm/.arm.o.cmd" 2>/dev/null || true)
+	# "cmd_" in 6.1, "savedcmd_" in later kernels
+	cmd=$(sed -n 's/^\(saved\)\{0,1\}cmd_arch\/arm64\/kvm\/arm.o := //p' \
+		"$obj/arch/arm64/kvm/.arm.o.cmd" 2>/dev/null || true)
 	[ -n "$cmd" ] || return 1
 	cat >"$obj/rig-sizes.c" <<'C'
 #include <linux/kvm_host.h>
