@@ -23,12 +23,7 @@ B=$BUILD/bench
 mkdir -p "$B" "$LOGS"
 
 "$TOP/scripts/mainline.sh" >&2
-if [ ! -f "$BASEWT/Makefile" ]; then
-	info "checking out the pristine base in $BASEWT"
-	rm -rf "$BASEWT"
-	tgit worktree prune
-	tgit worktree add -q --detach "$BASEWT" "$BASE_TAG"
-fi
+ensure_basewt
 "$TOP/scripts/kernel.sh" base >&2
 ver_ours=$(kversion "$TREE") ver_ml=$(kversion "$BUILD/mainline")
 

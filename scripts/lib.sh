@@ -84,3 +84,13 @@ write_if_changed() {
 		mv -f "$tmp" "$f"
 	fi
 }
+
+# The pristine base as a detached worktree of $TREE at $BASEWT (w1.sh's
+# W=1 baseline, the unpatched kernel of "make bench").
+ensure_basewt() {
+	[ -f "$BASEWT/Makefile" ] && return 0
+	info "checking out the pristine base in $BASEWT"
+	rm -rf "$BASEWT"
+	tgit worktree prune
+	tgit worktree add -q --detach "$BASEWT" "$BASE_TAG"
+}

@@ -32,12 +32,7 @@ w1_warnings() {
 key=$( (tgit rev-parse "$BASE_TAG"; cat "$KBUILD/.config") | sha256sum | cut -c1-16)
 base_list=$BUILD/w1-base.txt
 if [ "$(head -n 1 "$base_list" 2>/dev/null)" != "# $key" ]; then
-	if [ ! -f "$BASEWT/Makefile" ]; then
-		info "checking out the pristine base in $BASEWT"
-		rm -rf "$BASEWT"
-		tgit worktree prune
-		tgit worktree add -q --detach "$BASEWT" "$BASE_TAG"
-	fi
+	ensure_basewt
 	info "W=1 build of arch/arm64/kvm/ on the unpatched base"
 	warn_base=$(w1_warnings "$BASEWT" "$KWB" "$LOGS/w1-base.log") ||
 		{ echo "FAIL  w1-kvm: the unpatched base does not build arch/arm64/kvm/ (log: $LOGS/w1-base.log)"; exit 1; }

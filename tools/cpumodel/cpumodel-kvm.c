@@ -20,6 +20,7 @@
 #include "cpumodel-int.h"
 
 #include "kvm-arm64-compat.h"
+#include "kvm-reg-list.h"
 
 _Static_assert(CM_KVM_REG_ARM64 == KVM_REG_ARM64, "KVM_REG_ARM64");
 _Static_assert(CM_KVM_REG_SIZE_U64 == KVM_REG_SIZE_U64, "KVM_REG_SIZE_U64");
@@ -55,23 +56,6 @@ static int set_reg(int fd, uint64_t id, uint64_t val)
 
 	r.addr = (id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U32 ? (uintptr_t)&v32 : (uintptr_t)&val;
 	return ioctl(fd, KVM_SET_ONE_REG, &r) ? -errno : 0;
-}
-
-static struct kvm_reg_list *reg_list(int vcpu)
-{
-	struct kvm_reg_list probe = { .n = 0 }, *l;
-
-	if (!ioctl(vcpu, KVM_GET_REG_LIST, &probe) || errno != E2BIG)
-		return NULL;
-	l = calloc(1, sizeof(*l) + probe.n * sizeof(__u64));
-	if (!l)
-		return NULL;
-	l->n = probe.n;
-	if (ioctl(vcpu, KVM_GET_REG_LIST, l)) {
-		free(l);
-		return NULL;
-	}
-	return l;
 }
 
 static bool listed(const struct kvm_reg_list *l, uint64_t id)
@@ -195,7 +179,7 @@ static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct 
 		p->caps |= CM_CAP_STEAL_TIME;
 		p->pvtime = true;
 	}
-	l = reg_list(v->vcpu[idx]);
+	l = kvm_reg_list(v->vcpu[idx]);
 	if (!l) {
 		cm_report_add(rep, true, "KVM_GET_REG_LIST: %s", strerror(errno));
 		return -1;
@@ -518,7 +502,7 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 
 int cm_snapshot_take(struct cm_vm *v, int idx, struct cm_snapshot *sn)
 {
-	struct kvm_reg_list *l = reg_list(v->vcpu[idx]);
+	struct kvm_reg_list *l = kvm_reg_list(v->vcpu[idx]);
 	uint64_t i;
 
 	memset(sn, 0, sizeof(*sn));

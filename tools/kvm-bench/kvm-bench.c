@@ -42,6 +42,7 @@
 #include <linux/kvm.h>
 
 #include "kvm-arm64-compat.h"
+#include "kvm-reg-list.h"
 
 #define MAX_VCPUS	256
 #define MAX_REPS	32
@@ -161,23 +162,6 @@ static void vm_destroy(struct vm *vm)
 	vm->fd = -1;
 }
 
-static struct kvm_reg_list *reg_list(int vcpu)
-{
-	struct kvm_reg_list probe = { .n = 0 }, *l;
-
-	if (!ioctl(vcpu, KVM_GET_REG_LIST, &probe) || errno != E2BIG)
-		return NULL;
-	l = malloc(sizeof(*l) + probe.n * sizeof(__u64));
-	if (!l)
-		return NULL;
-	l->n = probe.n;
-	if (ioctl(vcpu, KVM_GET_REG_LIST, l)) {
-		free(l);
-		return NULL;
-	}
-	return l;
-}
-
 static size_t reg_size(uint64_t id)
 {
 	return 1ul << ((id & KVM_REG_SIZE_MASK) >> KVM_REG_SIZE_SHIFT);
@@ -204,7 +188,7 @@ static void restore_vcpu(struct restore_job *j)
 	uint8_t *vals;
 
 	t0 = now_ns();
-	l = reg_list(j->vcpu);
+	l = kvm_reg_list(j->vcpu);
 	if (!l) {
 		j->err = errno;
 		return;
@@ -302,7 +286,8 @@ static void bench_restore(int nr, bool parallel)
 				vm_destroy(&vm);
 				return;
 			}
-			if (job[i].rejected && rep == 0 && i == 0)
+			/* The first vCPU that refused a value it returned */
+			if (job[i].rejected && !rejected)
 				bench_error("restore: vCPU %d rejected %llu of its own values, first 0x%llx",
 					    i, (unsigned long long)job[i].rejected,
 					    (unsigned long long)job[i].first_bad);
@@ -626,7 +611,7 @@ static void bench_memory(void)
 			return;
 		}
 		for (i = 0; i < vm.nr; i++) {
-			l = reg_list(vm.vcpu[i]);
+			l = kvm_reg_list(vm.vcpu[i]);
 			free(l);
 		}
 		after = kernel_kib();
