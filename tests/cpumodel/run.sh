@@ -168,10 +168,51 @@ eqv feature-fields-hidden "$(reg "$WORK/m-nopmu.json" id ID_AA64DFR0_EL1)" \
 t feature-compare 1 "vCPU feature pmu-v3: the host does not offer it" \
 	"$T" compare "$WORK/self-max.json" "$WORK/nopmu.json"
 
-# Cache geometry must fit CTR_EL0 (the kernel's rules).
+# Cache geometry (the kernel's rules, checked against the HOST's CTR_EL0;
+# a value equal to the host's is always accepted).
+eqv cache-model-carries-described "$(jq -c '.registers.cache | keys' "$WORK/self-max.json")" \
+	'["CCSIDR_EL1[0]","CCSIDR_EL1[1]","CCSIDR_EL1[2]","CLIDR_EL1","CTR_EL0"]'
 mk badccsidr max-model '.registers.cache["CCSIDR_EL1[0]"].value = "0x0000000000000000"'
-t cache-line-below-ctr 1 "CCSIDR_EL1\[0\]\.LineSize: 16-byte lines are smaller than CTR_EL0\.DminLine \(64 bytes\)" \
+t cache-line-below-ctr 1 "CCSIDR_EL1\[0\]\.LineSize: 16-byte lines are smaller than the host's CTR_EL0\.DminLine \(64 bytes\)" \
 	"$T" compare "$WORK/badccsidr.json" "$FIX/max.json"
+# 32-byte lines fit a model whose CTR_EL0.DminLine is 32 bytes, but KVM
+# checks the host's 64.
+mk line32 max-model '.registers.cache.CTR_EL0.value = "0x000000009443c004" | .registers.cache["CCSIDR_EL1[0]"].value = "0x00000000701fe009"'
+t cache-line-host-ctr 1 "CCSIDR_EL1\[0\]\.LineSize: 32-byte lines are smaller than the host's CTR_EL0\.DminLine \(64 bytes\)" \
+	"$T" compare "$WORK/line32.json" "$FIX/max.json"
+# Real hardware: CTR_EL0.IDC 0, CLIDR_EL1 without point of unification, as
+# QEMU's max shows it: the host's own geometry is never checked.
+mk nopou max '.name = "nopou" | .registers.cache.CTR_EL0.value = "0x000000008444c004"'
+"$T" baseline -o "$WORK/m-nopou.json" "$WORK/nopou.json" 2>/dev/null
+t cache-own-geometry-not-checked 0 "can run on nopou" "$T" compare "$WORK/m-nopou.json" "$WORK/nopou.json"
+mk nopou-other m-nopou '.registers.cache.CLIDR_EL1.value = "0x0000000002000123" | .registers.cache["CCSIDR_EL1[4]"] = {"value": "0x00000000707fe07a"}'
+t cache-clidr-needs-pou 1 "CLIDR_EL1\.LoC/LoUIS/LoUU: 0x2000123 has no point of unification, which the host's CTR_EL0\.IDC = 0 requires" \
+	"$T" compare "$WORK/nopou-other.json" "$WORK/nopou.json"
+# A cache the host does not have (CCSIDR not listed, reads 0) can be added.
+mk l3 max-model '.registers.cache.CLIDR_EL1.value = "0x0000000003000123" | .registers.cache["CCSIDR_EL1[4]"] = {"value": "0x00000000707fe07a"}'
+t cache-add-level 0 "can run on max" "$T" compare "$WORK/l3.json" "$FIX/max.json"
+mk l3bad l3 '.registers.cache["CCSIDR_EL1[4]"].value = "0x00000000707fe078"'
+t cache-add-level-checked 1 "CCSIDR_EL1\[4\]\.LineSize: 16-byte lines" "$T" compare "$WORK/l3bad.json" "$FIX/max.json"
+# Baseline takes one host's geometry whole: the identity host's...
+mk l2small max '.name = "l2small" | .registers.cache["CCSIDR_EL1[2]"].value = "0x00000000703fe07a"'
+t cache-from-identity-host 0 "CLIDR_EL1 = 0x2000023 and its CCSIDR: cache geometry of l2small \(the identity host\); VMs on max get it" \
+	"$T" baseline --impl-from l2small -o "$WORK/m-l2small.json" "$FIX/max.json" "$WORK/l2small.json"
+eqv cache-from-identity-value "$(reg "$WORK/m-l2small.json" cache '"CCSIDR_EL1[2]"')" 0x00000000703fe07a
+# ...unless a host cannot change its geometry.
+mk l2fixed l2small '.name = "l2fixed" | .registers.cache.CLIDR_EL1 |= del(.writable)'
+t cache-fixed-host 0 "cache geometry of l2fixed \(its geometry is fixed\)" \
+	"$T" baseline -o "$WORK/m-l2fixed.json" "$FIX/max.json" "$WORK/l2fixed.json"
+t cache-fixed-compare 1 "CCSIDR_EL1\[2\]: model 0x703fe07a, host 0x70ffe07a, and this host does not let a VMM change the cache geometry" \
+	"$T" compare "$WORK/m-l2fixed.json" "$(jq '.registers.cache.CLIDR_EL1 |= del(.writable)' "$FIX/max.json" >"$WORK/max-fixed.json"; echo "$WORK/max-fixed.json")"
+t cache-same-on-fixed-host 0 "can run on l2fixed" "$T" compare "$WORK/m-l2fixed.json" "$WORK/l2fixed.json"
+# Profiles probed before KVM listed only the host's caches (all 14
+# CCSIDR, made up) still load; a model keeps the CCSIDR its CLIDR describes.
+OLD=$HERE/old-profiles/max-14-ccsidr.json
+t old-profile-loads 0 "^host .*Linux 6\.1" "$T" show "$OLD"
+"$T" baseline -o "$WORK/m-old.json" "$OLD" 2>/dev/null
+eqv old-profile-model-ccsidr "$(jq -c '.registers.cache | keys' "$WORK/m-old.json")" \
+	'["CCSIDR_EL1[1]","CCSIDR_EL1[2]","CLIDR_EL1","CTR_EL0"]'
+t old-profile-model-runs-here 0 "can run on max" "$T" compare "$WORK/m-old.json" "$FIX/max.json"
 
 # --- malformed input: clear error, exit 2, nothing written -------------------
 printf '{"format": "arm64-cpumodel", "version": 1,,}' >"$WORK/syntax.json"

@@ -236,7 +236,14 @@ int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 		cm_report_add(rep, true, "vCPU count %d out of range 1..256", nr_vcpus);
 		return -1;
 	}
-	return vm_open(v, model->impl_set, nr_vcpus, model->features, rep);
+	if (vm_open(v, model->impl_set, nr_vcpus, model->features, rep))
+		return -1;
+	/* What this host gives a VM that nobody changed: limits and defaults. */
+	if (read_profile(v, 0, host_features(v->kvm), &v->host, rep)) {
+		vm_close(v);
+		return -1;
+	}
+	return 0;
 }
 
 /* Order of writes: each group only depends on the ones before it. */
@@ -266,17 +273,21 @@ struct undo {
 int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
 	     struct cm_report *rep)
 {
-	struct cm_profile cur;
 	struct undo *undo;
 	int order[CM_NR_SLOTS], n, i, k, c, nundo = 0, bad = 0;
 	char names[256];
 
-	if (read_profile(v, 0, host_features(v->kvm), &cur, rep))
-		return -1;
+	/*
+	 * Checked against the VM as created: KVM checks writes against the
+	 * system's values (CTR_EL0, masks), not against earlier writes.
+	 * Below, only values that differ from the current ones are written:
+	 * a model equal to the host writes nothing, and the VM keeps reading
+	 * the hardware's registers.
+	 */
 	if (!(flags & CM_APPLY_NO_PRECHECK)) {
 		struct cm_report r2 = { 0 };
 
-		bad = cm_compare(model, &cur, &r2);
+		bad = cm_compare(model, &v->host, &r2);
 		for (i = 0; i < (int)r2.n; i++)
 			cm_report_add(rep, true, "%s", r2.line[i]);
 		cm_report_free(&r2);
@@ -391,6 +402,56 @@ static uint64_t core_reg(size_t off)
 	return KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM_CORE | off / sizeof(__u32);
 }
 
+#define CTR_IDC			(1ULL << 28)
+#define CCSIDR_SETS_WAYS	0x0ffffff8ULL	/* NumSets, Associativity (no FEAT_CCIDX) */
+
+static uint64_t field_mask(int slot, const char *name)
+{
+	const struct cm_regdesc *d = cm_slot_desc(slot);
+	const struct cm_field *f;
+
+	for (f = d ? d->fields : NULL; f && f->name; f++)
+		if (!strcmp(f->name, name))
+			return cm_field_mask(f);
+	return 0;
+}
+
+/* CTR_EL0.IDC 0 means 1 with such a CLIDR (read_cpuid_effective_cachetype()). */
+static bool clidr_no_pou(uint64_t v)
+{
+	return !((v >> 24) & 7) || (!((v >> 21) & 7) && !((v >> 27) & 7));
+}
+
+/*
+ * What the guest of vCPU @idx reads, from what userspace sees: the VM's
+ * CTR_EL0 other than the system's makes KVM trap the cache ID registers
+ * (HCR_EL2.TID2) and return the VM's CTR_EL0; a cache geometry other than
+ * the host's ("own") makes it trap CLIDR_EL1/CCSIDR_EL1 and return the
+ * vCPU's values, with the CCIDX fields 0.  Otherwise the guest reads the
+ * hardware.
+ */
+struct guest_view {
+	bool ctr_trap, own;
+};
+
+static void guest_view(struct cm_vm *v, int idx, struct guest_view *g)
+{
+	uint64_t val;
+	int i;
+
+	g->ctr_trap = g->own = false;
+	if (!get_reg(v->vcpu[idx], cm_slot_kvm_id(CM_SLOT_CTR), &val))
+		g->ctr_trap = val != v->host.r[CM_SLOT_CTR].val;
+	if (!get_reg(v->vcpu[idx], cm_slot_kvm_id(CM_SLOT_CLIDR), &val))
+		g->own |= val != v->host.r[CM_SLOT_CLIDR].val;
+	for (i = 0; i < CM_NR_CCSIDR; i++) {
+		const struct cm_reg *h = &v->host.r[CM_SLOT_CCSIDR + i];
+
+		if (!get_reg(v->vcpu[idx], cm_slot_kvm_id(CM_SLOT_CCSIDR + i), &val))
+			g->own |= val != (h->present ? h->val : 0);
+	}
+}
+
 int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 		    struct cm_report *rep)
 {
@@ -399,6 +460,7 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 	uint32_t *code;
 	uint64_t *data;
 	struct kvm_run *run;
+	struct guest_view view;
 	char names[256];
 
 	if (!v->mem) {
@@ -486,14 +548,31 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 		cm_report_add(rep, true, "guest did not finish reading its registers");
 		return -1;
 	}
+	guest_view(v, idx, &view);
 	for (i = 0; i < n; i++) {
-		s = slots[i];
-		if (data[i] != model->r[s].val) {
-			cm_report_add(rep, true, "guest on vCPU %d: %s reads 0x%016llx, model 0x%016llx",
-				      idx, cm_field_names(s, data[i] ^ model->r[s].val, names, sizeof(names)),
-				      (unsigned long long)data[i], (unsigned long long)model->r[s].val);
-			bad++;
+		uint64_t exp = model->r[s = slots[i]].val;
+
+		if (view.own && (s == cm_slot_by_name("ID_AA64MMFR2_EL1") ||
+				 s == cm_slot_by_name("ID_MMFR4_EL1")))
+			exp &= ~field_mask(s, "CCIDX");
+		if (data[i] == exp)
+			continue;
+		if (s == CM_SLOT_CTR && !view.ctr_trap && (exp & CTR_IDC) &&
+		    data[i] == (exp & ~CTR_IDC) && clidr_no_pou(v->host.r[CM_SLOT_CLIDR].val)) {
+			cm_report_add(rep, false, "guest on vCPU %d: CTR_EL0 reads the hardware's 0x%llx, IDC 0 with a CLIDR_EL1 without point of unification, which means IDC 1 (the host's 0x%llx)",
+				      idx, (unsigned long long)data[i], (unsigned long long)exp);
+			continue;
 		}
+		if (s >= CM_SLOT_CCSIDR && s < CM_SLOT_MIDR && !view.own &&
+		    !((s - CM_SLOT_CCSIDR) & 1) && data[i] == (exp & ~CCSIDR_SETS_WAYS)) {
+			cm_report_add(rep, false, "guest on vCPU %d: %s reads 0x%llx, 1 set and 1 way: this VM traps the cache ID registers (its CTR_EL0 is not the host's) and keeps the host's geometry, which KVM shows that way (as 6.1)",
+				      idx, cm_slot_name(s), (unsigned long long)data[i]);
+			continue;
+		}
+		cm_report_add(rep, true, "guest on vCPU %d: %s reads 0x%016llx, model 0x%016llx",
+			      idx, cm_field_names(s, data[i] ^ exp, names, sizeof(names)),
+			      (unsigned long long)data[i], (unsigned long long)exp);
+		bad++;
 	}
 	return bad;
 }

@@ -695,14 +695,94 @@ static bool fw_ok(int slot, uint64_t model, uint64_t host, const char **why)
 
 /* ---- cache geometry --------------------------------------------------- */
 
-int cm_check_cache(const struct cm_profile *p, struct cm_report *rep)
+/*
+ * Does @clidr describe the cache CSSELR_EL1 = @csselr selects?  As KVM's
+ * is_valid_cache(): the levels up to the first without a cache, an
+ * instruction cache for InD = 1, a data or unified one for InD = 0.
+ */
+bool cm_cache_described(uint64_t clidr, int csselr)
 {
-	const struct cm_reg *ctr = &p->r[CM_SLOT_CTR], *clidr = &p->r[CM_SLOT_CLIDR];
+	int level = csselr >> 1, i, ctype;
+
+	if (csselr < 0 || csselr >= CM_NR_CCSIDR)
+		return false;
+	for (i = 0; i <= level; i++)
+		if (!((clidr >> (3 * i)) & 7))
+			return false;
+	ctype = (clidr >> (3 * level)) & 7;
+	switch (ctype) {
+	case 1:
+		return csselr & 1;
+	case 2:
+	case 4:
+		return !(csselr & 1);
+	case 3:
+		return true;
+	}
+	return false;
+}
+
+/* A CCSIDR a host's KVM does not list (no such cache) reads as 0. */
+static uint64_t ccsidr_of(const struct cm_profile *p, int i)
+{
+	return p->r[CM_SLOT_CCSIDR + i].present ? p->r[CM_SLOT_CCSIDR + i].val : 0;
+}
+
+/*
+ * Would applying @model's cache geometry change @host's: a CLIDR_EL1 or a
+ * CCSIDR the model sets that differs from the host's?
+ */
+bool cm_cache_differs(const struct cm_profile *model, const struct cm_profile *host)
+{
+	int i;
+
+	if (model->r[CM_SLOT_CLIDR].present &&
+	    model->r[CM_SLOT_CLIDR].val != host->r[CM_SLOT_CLIDR].val)
+		return true;
+	for (i = 0; i < CM_NR_CCSIDR; i++)
+		if (model->r[CM_SLOT_CCSIDR + i].present &&
+		    model->r[CM_SLOT_CCSIDR + i].val != ccsidr_of(host, i))
+			return true;
+	return false;
+}
+
+/*
+ * Can @host's KVM take @model's cache geometry?  The kernel's set_clidr()
+ * and kvm_vcpu_set_ccsidr(): a value equal to the current one always
+ * succeeds; other values need the host to let a VMM change the geometry
+ * (CLIDR_EL1's writable mask), and are checked against the host's own
+ * (the system's) CTR_EL0, never the model's: CLIDR_EL1 without RES0 bits
+ * and, if the host's CTR_EL0.IDC is 0, with a point of coherence and of
+ * unification; a CCSIDR's line no smaller than the host's minimum line
+ * for that kind of cache.  CCSIDR bits 31:28 are accepted.
+ */
+int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host,
+		   struct cm_report *rep)
+{
+	const struct cm_reg *clidr = &model->r[CM_SLOT_CLIDR];
+	uint64_t ctr = host->r[CM_SLOT_CTR].val;
 	int i, bad = 0;
 
-	if (!ctr->present)
+	if (!cm_cache_differs(model, host))
 		return 0;
-	if (clidr->present) {
+	if (!host->r[CM_SLOT_CLIDR].present) {
+		cm_report_add(rep, true, "CLIDR_EL1/CCSIDR_EL1: the model's cache geometry differs from the host's, and the host's KVM does not have CLIDR_EL1");
+		return 1;
+	}
+	if (!host->r[CM_SLOT_CLIDR].mask) {
+		for (i = CM_SLOT_CLIDR; i < CM_SLOT_MIDR; i++) {
+			uint64_t h = i == CM_SLOT_CLIDR ? host->r[i].val : ccsidr_of(host, i - CM_SLOT_CCSIDR);
+
+			if (model->r[i].present && model->r[i].val != h) {
+				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx, and this host does not let a VMM change the cache geometry",
+					      cm_slot_name(i), (unsigned long long)model->r[i].val,
+					      (unsigned long long)h);
+				bad++;
+			}
+		}
+		return bad;
+	}
+	if (clidr->present && clidr->val != host->r[CM_SLOT_CLIDR].val) {
 		uint64_t v = clidr->val;
 		bool no_pou = !((v >> 24) & 7) || (!((v >> 21) & 7) && !((v >> 27) & 7));
 
@@ -710,26 +790,22 @@ int cm_check_cache(const struct cm_profile *p, struct cm_report *rep)
 			cm_report_add(rep, true, "CLIDR_EL1: 0x%llx sets RES0 bits 63:47",
 				      (unsigned long long)v);
 			bad++;
-		} else if (!(ctr->val & (1ULL << 28)) && no_pou) {
-			cm_report_add(rep, true, "CLIDR_EL1.LoC/LoUIS/LoUU: 0x%llx has no point of unification, which CTR_EL0.IDC = 0 requires",
+		} else if (!(ctr & (1ULL << 28)) && no_pou) {
+			cm_report_add(rep, true, "CLIDR_EL1.LoC/LoUIS/LoUU: 0x%llx has no point of unification, which the host's CTR_EL0.IDC = 0 requires",
 				      (unsigned long long)v);
 			bad++;
 		}
 	}
 	for (i = 0; i < CM_NR_CCSIDR; i++) {
-		const struct cm_reg *c = &p->r[CM_SLOT_CCSIDR + i];
+		const struct cm_reg *c = &model->r[CM_SLOT_CCSIDR + i];
 		unsigned int minline, line;
 
-		if (!c->present)
+		if (!c->present || c->val == ccsidr_of(host, i))
 			continue;
-		minline = (i & 1) ? (ctr->val & 0xf) + 2 : ((ctr->val >> 16) & 0xf) + 2;
+		minline = (i & 1) ? (ctr & 0xf) + 2 : ((ctr >> 16) & 0xf) + 2;
 		line = (c->val & 7) + 4;
-		if (c->val & 0xf0000000ULL) {
-			cm_report_add(rep, true, "%s: 0x%llx sets RES0 bits 31:28", cm_slot_name(CM_SLOT_CCSIDR + i),
-				      (unsigned long long)c->val);
-			bad++;
-		} else if (line < minline) {
-			cm_report_add(rep, true, "%s.LineSize: %u-byte lines are smaller than CTR_EL0.%s (%u bytes)",
+		if (line < minline) {
+			cm_report_add(rep, true, "%s.LineSize: %u-byte lines are smaller than the host's CTR_EL0.%s (%u bytes)",
 				      cm_slot_name(CM_SLOT_CCSIDR + i), 1u << line,
 				      (i & 1) ? "IminLine" : "DminLine", 1u << minline);
 			bad++;
@@ -863,13 +939,14 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 		cm_report_add(rep, true, "pvtime: the model needs PV stolen time (KVM_CAP_STEAL_TIME), the host has none");
 		bad++;
 	}
-	bad += cm_check_cache(model, rep);
+	/* CLIDR_EL1 and the CCSIDR: one geometry, checked as a whole. */
+	bad += cm_check_cache(model, host, rep);
 	for (s = 0; s < CM_NR_SLOTS; s++) {
 		const struct cm_reg *m = &model->r[s], *h = &host->r[s];
 		enum cm_group g = cm_slot_group(s);
 		const char *why;
 
-		if (!m->present)
+		if (!m->present || (g == CM_G_CACHE && s != CM_SLOT_CTR))
 			continue;
 		if (!h->present) {
 			cm_report_add(rep, true, "%s: the host's KVM does not have this register",
@@ -884,15 +961,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 			bad += compare_sysreg(s, m, h, rep);
 			break;
 		case CM_G_CACHE:
-			if (s == CM_SLOT_CTR) {
-				bad += compare_sysreg(s, m, h, rep);
-			} else if (!host->r[CM_SLOT_CLIDR].mask) {
-				/* Cache geometry is writable with the CLIDR_EL1 mask. */
-				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx, and this host does not let a VMM change the cache geometry",
-					      cm_slot_name(s), (unsigned long long)m->val,
-					      (unsigned long long)h->val);
-				bad++;
-			}
+			bad += compare_sysreg(s, m, h, rep);
 			break;
 		case CM_G_IMPL:
 			if (!(host->caps & CM_CAP_WRITABLE_IMP)) {
@@ -1024,56 +1093,101 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 	return bad;
 }
 
-/* Cache geometry: the first host whose geometry fits the model's CTR_EL0. */
-static int baseline_cache(const struct cm_profile *hosts, int n, struct cm_profile *m,
-			  struct cm_report *rep)
+/* @m with the cache geometry of @h: its CLIDR_EL1 and the CCSIDR it describes. */
+static void take_geometry(struct cm_profile *m, const struct cm_profile *h)
 {
-	int i, s, donor = -1, fixed = -1;
+	int i;
+
+	m->r[CM_SLOT_CLIDR].present = true;
+	m->r[CM_SLOT_CLIDR].val = h->r[CM_SLOT_CLIDR].val;
+	for (i = 0; i < CM_NR_CCSIDR; i++) {
+		m->r[CM_SLOT_CCSIDR + i].present = cm_cache_described(h->r[CM_SLOT_CLIDR].val, i);
+		m->r[CM_SLOT_CCSIDR + i].val = m->r[CM_SLOT_CCSIDR + i].present ? ccsidr_of(h, i) : 0;
+		m->r[CM_SLOT_CCSIDR + i].mask = 0;
+	}
+}
+
+/*
+ * Cache geometry: one host's CLIDR_EL1 and the CCSIDR of the caches it
+ * describes, taken whole (a geometry mixed from several hosts describes
+ * no real CPU).  A host that cannot change its geometry imposes it;
+ * otherwise the identity host's (@prefer), else the first host's whose
+ * geometry every other host accepts (checked against each host's own
+ * CTR_EL0, as KVM does).  On the host it comes from, and on hosts with
+ * the same caches, applying it writes nothing: their VMs keep reading the
+ * hardware's registers.
+ */
+static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
+			  struct cm_profile *m, struct cm_report *rep)
+{
+	int i, k, donor = -1, fixed = -1;
+	bool differ = false;
+	char list[512];
+	size_t o = 0;
 
 	for (i = 0; i < n; i++) {
 		if (!hosts[i].r[CM_SLOT_CLIDR].mask) {
 			if (fixed >= 0) {
-				for (s = CM_SLOT_CLIDR; s < CM_SLOT_MIDR; s++)
-					if (hosts[i].r[s].val != hosts[fixed].r[s].val) {
-						cm_report_add(rep, true, "%s: %s and %s differ and neither lets a VMM change its cache geometry",
-							      cm_slot_name(s), hosts[fixed].name, hosts[i].name);
-						return 1;
-					}
+				struct cm_profile t = *m;
+
+				take_geometry(&t, &hosts[fixed]);
+				if (cm_cache_differs(&t, &hosts[i])) {
+					cm_report_add(rep, true, "CLIDR_EL1/CCSIDR_EL1: %s and %s have different caches and neither lets a VMM change its cache geometry",
+						      hosts[fixed].name, hosts[i].name);
+					return 1;
+				}
 			}
 			fixed = i;
 		}
 	}
-	for (i = 0; i < n; i++) {
+	for (k = -1; k < n && donor < 0; k++) {
 		struct cm_profile t = *m;
-		int cand = fixed >= 0 ? fixed : i;
+		int cand = fixed >= 0 ? fixed : k < 0 ? prefer : k;
+		int bad = 0;
 
-		for (s = CM_SLOT_CLIDR; s < CM_SLOT_MIDR; s++)
-			t.r[s] = hosts[cand].r[s];
-		if (!cm_check_cache(&t, NULL)) {
+		if (cand < 0 || cand >= n || (k >= 0 && cand == prefer && fixed < 0))
+			continue;
+		take_geometry(&t, &hosts[cand]);
+		for (i = 0; i < n; i++)
+			bad += cm_check_cache(&t, &hosts[i], NULL);
+		if (!bad)
 			donor = cand;
-			break;
-		}
-		if (fixed >= 0)
+		else if (fixed >= 0)
 			break;
 	}
 	if (donor < 0) {
-		cm_report_add(rep, true, "CLIDR_EL1/CCSIDR_EL1: no host's cache geometry fits the model's CTR_EL0 0x%llx",
-			      (unsigned long long)m->r[CM_SLOT_CTR].val);
+		struct cm_profile t = *m;
+		int cand = fixed >= 0 ? fixed : prefer >= 0 && prefer < n ? prefer : 0;
+
+		take_geometry(&t, &hosts[cand]);
+		cm_report_add(rep, true, "CLIDR_EL1/CCSIDR_EL1: no host's cache geometry fits every host; %s's does not because:",
+			      hosts[cand].name);
+		for (i = 0; i < n; i++) {
+			struct cm_report r2 = { 0 };
+			size_t j;
+
+			cm_check_cache(&t, &hosts[i], &r2);
+			for (j = 0; j < r2.n; j++)
+				cm_report_add(rep, true, "%s: %s", hosts[i].name, r2.line[j]);
+			cm_report_free(&r2);
+		}
 		return 1;
 	}
-	for (s = CM_SLOT_CLIDR; s < CM_SLOT_MIDR; s++) {
-		m->r[s].val = hosts[donor].r[s].val;
-		for (i = 0; i < n; i++) {
-			if (hosts[i].r[s].present && hosts[i].r[s].val != m->r[s].val) {
-				cm_report_add(rep, false, "%s = 0x%llx: cache geometry of %s%s",
-					      cm_slot_name(s), (unsigned long long)m->r[s].val,
-					      hosts[donor].name,
-					      donor == fixed ? " (its geometry is fixed)" :
-					      " (first host whose geometry fits CTR_EL0)");
-				break;
-			}
-		}
+	take_geometry(m, &hosts[donor]);
+	for (i = 0; i < n; i++) {
+		bool d = cm_cache_differs(m, &hosts[i]);
+
+		differ |= d;
+		if (d)
+			o += snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s",
+				      o ? ", " : "", hosts[i].name);
 	}
+	if (differ)
+		cm_report_add(rep, false, "CLIDR_EL1 = 0x%llx and its CCSIDR: cache geometry of %s%s; VMs on %s get it as their own (guest reads of CLIDR_EL1/CCSIDR_EL1 trap)",
+			      (unsigned long long)m->r[CM_SLOT_CLIDR].val, hosts[donor].name,
+			      donor == fixed ? " (its geometry is fixed)" :
+			      donor == prefer ? " (the identity host)" : " (first host whose geometry fits all)",
+			      list);
 	return 0;
 }
 
@@ -1152,6 +1266,11 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 		m->r[s].present = true;
 		for (i = 0; i < n; i++)
 			m->r[s].present &= hosts[i].r[s].present;
+		/* The CCSIDR a model sets follow its CLIDR_EL1 (baseline_cache()). */
+		if (s >= CM_SLOT_CCSIDR && s < CM_SLOT_MIDR) {
+			m->r[s].present = false;
+			continue;
+		}
 		if (!m->r[s].present) {
 			for (i = 0; i < n; i++)
 				if (hosts[i].r[s].present) {
@@ -1203,9 +1322,6 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 	if (m->r[CM_SLOT_STD_HYP_BMAP].present && !(m->r[CM_SLOT_STD_HYP_BMAP].val & 1))
 		m->pvtime = false;
 
-	if (m->r[CM_SLOT_CLIDR].present)
-		bad += baseline_cache(hosts, n, m, rep);
-
 	/* Implementation registers: one host's identity, as a whole. */
 	donor = -1;
 	for (i = 0; i < n; i++) {
@@ -1234,6 +1350,9 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 			if (!hosts[i].r[s].present)
 				m->r[s].present = false;
 	}
+	if (m->r[CM_SLOT_CLIDR].present)
+		bad += baseline_cache(hosts, n, donor, m, rep);
+
 	for (i = 0; i < n; i++) {
 		if (hosts[i].r[CM_SLOT_MIDR].val != m->r[CM_SLOT_MIDR].val ||
 		    hosts[i].r[CM_SLOT_REVIDR].val != m->r[CM_SLOT_REVIDR].val ||

@@ -127,8 +127,23 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host,
 int cm_baseline(const struct cm_profile *hosts, int n, int impl_from,
 		const char *name, struct cm_profile *model, struct cm_report *rep);
 
-/* Consistency of cache geometry with a CTR_EL0 value (the kernel's rules). */
-int cm_check_cache(const struct cm_profile *p, struct cm_report *rep);
+/*
+ * Cache geometry.  A model sets CLIDR_EL1 and the CCSIDR of the caches
+ * that CLIDR_EL1 describes; a host lists the CCSIDR of its own caches
+ * (absent: no such cache, reads as 0).
+ *
+ * cm_cache_described(): does @clidr describe the cache of CSSELR_EL1
+ * @csselr (KVM's is_valid_cache())?
+ * cm_cache_differs(): would @model change @host's geometry (then guest
+ * reads of CLIDR_EL1/CCSIDR_EL1 trap and return the model's values)?
+ * cm_check_cache(): can @host's KVM take @model's geometry (its writable
+ * mask, and the kernel's checks against the HOST's CTR_EL0 of every value
+ * that differs from the host's)?  Returns the number of problems.
+ */
+bool cm_cache_described(uint64_t clidr, int csselr);
+bool cm_cache_differs(const struct cm_profile *model, const struct cm_profile *host);
+int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host,
+		   struct cm_report *rep);
 
 /* ---- KVM side (aarch64 builds only) ---------------------------------- */
 
@@ -140,6 +155,12 @@ struct cm_vm {
 	int vcpu[256];
 	void *mem;		/* guest memory for cm_guest_read() */
 	size_t mem_size;
+	/*
+	 * vCPU 0 as created, before anything was written: the host's
+	 * defaults (the system's CTR_EL0, the host's cache geometry), which
+	 * KVM checks writes against and the guest reads untrapped.
+	 */
+	struct cm_profile host;
 };
 
 /* Record this host's profile from a scratch VM. */
