@@ -148,6 +148,45 @@ static void synth_host(const struct cm_profile *host, struct cm_profile *o)
 	o->r[CM_SLOT_REVIDR].val = 1;
 }
 
+/*
+ * Applying a model equal to the VM's registers writes nothing: every
+ * register of both vCPUs unchanged (in particular the cache geometry stays
+ * the host's, so guest reads of it do not trap).
+ */
+static void noop_apply(const struct cm_profile *m, const char *what)
+{
+	struct cm_report rep = { 0 };
+	struct cm_snapshot before[2], after[2];
+	struct cm_vm vm;
+	int i, ret;
+
+	if (cm_vm_create(&vm, m, 2, &rep)) {
+		CHECK(0, "%s: VM created", what);
+		dump(&rep);
+		cm_report_free(&rep);
+		return;
+	}
+	for (i = 0; i < 2; i++)
+		cm_snapshot_take(&vm, i, &before[i]);
+	ret = cm_apply(&vm, m, 0, &rep);
+	CHECK(ret == 0 && report_has(&rep, "applied: 0 register writes"),
+	      "%s: applied, no register written", what);
+	dump(&rep);
+	cm_report_free(&rep);
+	for (i = 0; i < 2; i++) {
+		cm_snapshot_take(&vm, i, &after[i]);
+		CHECK(before[i].n > 100 && !cm_snapshot_diff(&before[i], &after[i], &rep) &&
+		      !cm_cache_differs(m, &vm.host),
+		      "%s: wrote nothing, all %zu registers of vCPU %d unchanged, cache geometry the host's",
+		      what, before[i].n, i);
+		dump(&rep);
+		cm_report_free(&rep);
+		cm_snapshot_free(&before[i]);
+		cm_snapshot_free(&after[i]);
+	}
+	cm_vm_destroy(&vm);
+}
+
 static int slot_of(const char *field)
 {
 	char reg[96];
@@ -191,10 +230,10 @@ static void refused(const struct cm_profile *bad, const char *field, unsigned in
 
 int main(int argc, char **argv)
 {
-	struct cm_profile host, again, model, pair[2], bad;
+	struct cm_profile host, again, model, pair[2], bad, other;
 	struct cm_report rep = { 0 };
 	char *text, field[96];
-	int s, i, present = 0, writable = 0;
+	int s, i, present = 0, writable = 0, caches = 0;
 
 	if (cm_probe(&host, "this-host", &rep)) {
 		dump(&rep);
@@ -202,11 +241,20 @@ int main(int argc, char **argv)
 		printf("%d passed, %d failed\n", passed, failed);
 		return 1;
 	}
+	/* KVM lists the CCSIDR of the caches the host's CLIDR_EL1 describes. */
 	for (s = 0; s < CM_NR_SLOTS; s++) {
-		present += host.r[s].present;
+		bool cache = s >= CM_SLOT_CCSIDR && s < CM_SLOT_MIDR;
+
+		if (cache)
+			caches += cm_cache_described(host.r[CM_SLOT_CLIDR].val, s - CM_SLOT_CCSIDR);
+		if (host.r[s].present == (!cache || cm_cache_described(host.r[CM_SLOT_CLIDR].val,
+								       s - CM_SLOT_CCSIDR)))
+			present++;
 		writable += host.r[s].mask != 0;
 	}
-	CHECK(present == CM_NR_SLOTS, "probe: %d of %d registers present", present, CM_NR_SLOTS);
+	CHECK(present == CM_NR_SLOTS && caches > 0,
+	      "probe: %d of %d registers as expected (CCSIDR of the %d caches CLIDR_EL1 0x%llx describes)",
+	      present, CM_NR_SLOTS, caches, (unsigned long long)host.r[CM_SLOT_CLIDR].val);
 	CHECK(writable >= 14, "probe: %d registers with writable bits", writable);
 	CHECK(host.caps & CM_CAP_WRITABLE_IMP && host.caps & CM_CAP_WRITABLE_MASKS,
 	      "probe: writable masks and writable implementation registers");
@@ -227,6 +275,24 @@ int main(int argc, char **argv)
 	CHECK(!cm_compare(&model, &host, &rep), "compare: self model runs here");
 	cm_report_free(&rep);
 	round_trip(&model, "self model");
+	noop_apply(&model, "self model on a new VM");
+
+	/*
+	 * Other caches than the host's (a smaller L1 data cache): the vCPUs
+	 * get their own geometry and the guest reads it through traps.
+	 */
+	other = model;
+	snprintf(other.name, sizeof(other.name), "other-caches");
+	other.r[CM_SLOT_CCSIDR].val = (other.r[CM_SLOT_CCSIDR].val & ~0x0fffe000ULL) |
+				      ((((other.r[CM_SLOT_CCSIDR].val >> 13) & 0x7fff) / 2) << 13);
+	if (other.r[CM_SLOT_CCSIDR].val == model.r[CM_SLOT_CCSIDR].val)
+		other.r[CM_SLOT_CCSIDR].val ^= 1ULL << 13;
+	CHECK(other.r[CM_SLOT_CCSIDR].present && cm_cache_differs(&other, &host) &&
+	      !cm_compare(&other, &host, &rep), "other caches: compare accepts CCSIDR_EL1[0] 0x%llx",
+	      (unsigned long long)other.r[CM_SLOT_CCSIDR].val);
+	dump(&rep);
+	cm_report_free(&rep);
+	round_trip(&other, "other caches");
 
 	/*
 	 * Models shared with another host (made up from this one, or the
@@ -280,6 +346,21 @@ int main(int argc, char **argv)
 	} else {
 		CHECK(0, "found a writable field to raise above the host");
 	}
+
+	/*
+	 * Cache lines smaller than the host's CTR_EL0 minimum: refused, and
+	 * rejected by KVM after an ID register was written (rolled back).
+	 */
+	bad = host;
+	snprintf(bad.name, sizeof(bad.name), "small-lines");
+	bad.is_model = true;
+	bad.r[CM_SLOT_CCSIDR].val &= ~7ULL;	/* 16-byte lines */
+	refused(&bad, "CCSIDR_EL1[0].LineSize", 0, "16-byte cache lines (pre-checked)");
+	if (lower_field(&bad, CM_SLOT_ID + CM_NR_ID))
+		refused(&bad, "CCSIDR_EL1[0].LineSize", CM_APPLY_NO_PRECHECK,
+			"16-byte cache lines (rejected by KVM, rolled back)");
+	else
+		CHECK(0, "found a field to lower before the cache geometry");
 
 	printf("%d passed, %d failed\n", passed, failed);
 	return failed ? 1 : 0;

@@ -344,6 +344,10 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		}
 		cm_report_add(rep, true, "model %s not applied: the VM was left as it was",
 			      model->name);
+	} else {
+		/* Registers already at the model's value are not written. */
+		cm_report_add(rep, false, "model %s applied: %d register writes on %d vCPUs",
+			      model->name, nundo, v->nr_vcpus);
 	}
 	free(undo);
 	return bad;

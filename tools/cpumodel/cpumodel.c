@@ -284,15 +284,26 @@ const char *cm_field_value_str(const struct cm_field *f, int64_t v, char *buf, s
 	return buf;
 }
 
+/* CCSIDR_EL1 without FEAT_CCIDX (the demux register's 32 bits). */
+static const struct cm_field ccsidr_fields[] = {
+	{ "LineSize", 0, 3, 0, CM_RULE_NONE, 0, NULL },
+	{ "Associativity", 3, 10, 0, CM_RULE_NONE, 0, NULL },
+	{ "NumSets", 13, 15, 0, CM_RULE_NONE, 0, NULL },
+	{ "WT/WB/RA/WA", 28, 4, 0, CM_RULE_NONE, 0, NULL },
+	{ NULL, 0, 0, 0, 0, 0, NULL }
+};
+
 const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len)
 {
 	const struct cm_regdesc *d = cm_slot_desc(slot);
-	const struct cm_field *f;
+	const struct cm_field *f = d ? d->fields : NULL;
 	size_t o;
 	char sep = '.';
 
+	if (slot >= CM_SLOT_CCSIDR && slot < CM_SLOT_MIDR)
+		f = ccsidr_fields;
 	o = snprintf(buf, len, "%s", cm_slot_name(slot));
-	for (f = d ? d->fields : NULL; f && f->name && o < len; f++) {
+	for (; f && f->name && o < len; f++) {
 		if (!(bits & cm_field_mask(f)))
 			continue;
 		o += snprintf(buf + o, len - o, "%c%s", sep, f->name);
