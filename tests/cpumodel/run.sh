@@ -159,6 +159,11 @@ t impl-conflict 1 "a76-fixed and n1-fixed differ and neither has KVM_CAP_ARM_WRI
 t impl-compare 1 "MIDR_EL1: model 0x00000000000f0510, host 0x00000000414fd0c1, and this host lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS" \
 	"$T" compare "$WORK/self-max.json" "$WORK/n1-fixed.json"
 
+# MIDR_EL1 is writable in bits 31:0 only (the host's mask).
+mk midr-high max-model '.registers.implementation.MIDR_EL1.value = "0x00000001000f0510"'
+t impl-midr-mask 1 "MIDR_EL1: model 0x00000001000f0510, host 0x00000000000f0510 differ in bits 0x0000000100000000, which this host does not let a VMM change" \
+	"$T" compare "$WORK/midr-high.json" "$FIX/max.json"
+
 # vCPU features: a host without a PMU takes pmu-v3 and PMUVer out.
 mk nopmu max '.name = "nopmu" | .vcpu_features = ["psci-0.2", "ptrauth-address", "ptrauth-generic"]'
 "$T" baseline -o "$WORK/m-nopmu.json" "$FIX/max.json" "$WORK/nopmu.json" 2>/dev/null

@@ -980,6 +980,13 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 					      cm_slot_name(s), (unsigned long long)m->val,
 					      (unsigned long long)h->val);
 				bad++;
+			} else if (h->mask && ((m->val ^ h->val) & ~h->mask)) {
+				/* MIDR_EL1: bits 31:0 only (older profiles have no mask) */
+				cm_report_add(rep, true, "%s: model 0x%016llx, host 0x%016llx differ in bits 0x%016llx, which this host does not let a VMM change",
+					      cm_slot_name(s), (unsigned long long)m->val,
+					      (unsigned long long)h->val,
+					      (unsigned long long)((m->val ^ h->val) & ~h->mask));
+				bad++;
 			}
 			break;
 		case CM_G_FW:
