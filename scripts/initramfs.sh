@@ -30,6 +30,8 @@ done
 mkdir -p "$ROOT/cpumodel/fixtures"
 cp "$TOP"/tests/cpumodel/fixtures/*.json "$ROOT/cpumodel/fixtures/"
 while read -r t _; do
+	# "name=/tests/prog": a program under another result name
+	case "$t" in *=/tests/*) t=${t#*=/tests/} ;; esac
 	case "$t" in '' | *=*) continue ;; esac
 	src=$BUILD/selftests/bin/$t
 	[ -x "$src" ] || die "test program $t was not built ($src)"

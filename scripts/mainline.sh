@@ -3,7 +3,8 @@
 # unpacked once into build/mainline (no git: it is never patched) and
 # built by kernel.sh with the same config fragments as our kernel, in its
 # own incremental build directory (build/kbuild-mainline).
-# Usage: mainline.sh   -> build/Image-mainline
+# Usage: mainline.sh            -> build/Image-mainline
+#        mainline.sh --unpack   -> only the tree (scripts/mainline-selftests.sh)
 . "$(dirname "$0")/lib.sh"
 
 ML_TARBALL=${ML_TARBALL:-/usr/src/linux-source-6.12.tar.xz}
@@ -22,4 +23,5 @@ if [ ! -f "$ML_TREE/.rig-unpacked" ] || [ "$(cat "$ML_TREE/.rig-unpacked")" != "
 	rmdir "$tmp"
 	echo "$id" >"$ML_TREE/.rig-unpacked"
 fi
+[ "${1:-}" != --unpack ] || exit 0
 exec "$(dirname "$0")/kernel.sh" mainline

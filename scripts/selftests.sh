@@ -30,6 +30,8 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 		while read -r t; do
 			grep -q "aarch64/$t\$" "$KSFT/Makefile" && echo "$t"
 		done | sort
+	# Mainline 6.12's own set_id_regs (scripts/mainline-selftests.sh).
+	echo "mainline-set_id_regs=/tests/mainline-set_id_regs"
 	# The rig's own programs, run inside the guest as tests too.
 	echo "abi-show=/bin/abi-show"
 	echo "abi-show-json=/bin/abi-show --json"
@@ -94,4 +96,6 @@ touch "$stamp"
 for t in $targets; do
 	cmp -s "$t" "$BIN/$(basename "$t")" || cp "$t" "$BIN/"
 done
+"$TOP/scripts/mainline-selftests.sh" || die "mainline selftests failed"
+cp -p "$BUILD/mainline-selftests/bin/mainline-set_id_regs" "$BIN/"
 echo "selftests: $(grep -vc = "$BUILD/tests.list") programs in $BIN"
