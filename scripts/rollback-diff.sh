@@ -1,0 +1,155 @@
+#!/usr/bin/env bash
+# Rollback safe by default: a VMM that changes nothing must see on the
+# patched kernel exactly what unpatched 6.1 gives on the same host CPU.
+# Boots the unpatched base (build/Image-base) and the patched kernel
+# (build/Image) on each QEMU CPU model, runs tools/abi-probe in each
+# (capabilities, KVM_GET_REG_LIST and every value, guest MRS/MRC reads,
+# PSCI/SMCCC answers, exits of CTR_EL0/CCSIDR/CLIDR read loops, for
+# several vCPU feature sets) and compares the two outputs key by key.
+# Lines "info.*" (kernel release, raw exit counts, times) and "abi-new.*"
+# (only reachable through the new ABI: capabilities 230 and 239, CCSIDR
+# indices KVM_GET_REG_LIST does not name) are not compared; nothing else
+# is filtered.
+#
+# Prints one result line per CPU model (check.sh's format):
+#   pass  rollback-diff@CPU
+#   FAIL  rollback-diff@CPU: N differences (first: KEY base ... patched ...)
+# Work files in build/rollback/: CPU outputs (base-CPU.txt,
+# patched-CPU.txt), console logs, diff-CPU.txt (diff -u of the compared
+# lines), differences-CPU.txt (one line per differing key), summary.txt
+# (exit counts of the read loops, base and patched).
+#
+# A probe is cached with the hash of its kernel Image, of the abi-probe
+# binary, the CPU and the QEMU options: the base is re-probed only when
+# Image-base or abi-probe change, the patched kernel when build/Image
+# does.  FORCE=1 re-probes everything.  Two QEMU at a time.
+# Environment: CPUS (the models), QEMU_TIMEOUT (s, per boot, 300).
+. "$(dirname "$0")/lib.sh"
+
+read -r -a cpus <<<"${CPUS:-max neoverse-n1 cortex-a76 cortex-a72 a64fx cortex-a57 cortex-a53}"
+R=$BUILD/rollback
+PROBE=$BUILD/tools/abi-probe
+INITRD=${INITRD:-$BUILD/initramfs.cpio}
+export QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
+mkdir -p "$R"
+t0=$(date +%s)
+
+[ -x "$PROBE" ] || die "no $PROBE (run scripts/tools.sh)"
+[ -f "$BUILD/Image" ] || die "no $BUILD/Image (run 'make kernel')"
+# The probe the guest runs must be the one built.
+cpio -i --quiet --to-stdout bin/abi-probe <"$INITRD" 2>/dev/null | cmp -s - "$PROBE" ||
+	die "$INITRD has no current /bin/abi-probe (run scripts/initramfs.sh)"
+# The unpatched base, built as "make bench" does (a no-op when up to date).
+ensure_basewt
+"$TOP/scripts/kernel.sh" base >&2
+
+qemu_id=$(qemu-system-aarch64 --version | head -n1)
+probe_sum=$(sha256sum <"$PROBE" | cut -d' ' -f1)
+declare -A img_sum=(
+	[base]=$(sha256sum <"$BUILD/Image-base" | cut -d' ' -f1)
+	[patched]=$(sha256sum <"$BUILD/Image" | cut -d' ' -f1)
+)
+declare -A image=([base]=$BUILD/Image-base [patched]=$BUILD/Image)
+
+key() {	# KERNEL CPU
+	echo "image=${img_sum[$1]} probe=$probe_sum cpu=$2 qemu=$qemu_id" \
+		"icount=${ICOUNT-default} smp=${SMP:-2} mem=${MEM:-2G} extra=${QEMU_EXTRA:-}"
+}
+
+cached() {	# KERNEL CPU
+	[ -z "${FORCE:-}" ] && [ -f "$R/$1-$2.txt" ] &&
+		[ "$(cat "$R/$1-$2.key" 2>/dev/null)" = "$(key "$1" "$2")" ]
+}
+
+probe() {	# KERNEL CPU
+	local log=$R/console-$1-$2.log out=$R/$1-$2.txt
+	rm -f "$R/$1-$2.key"
+	CPU=$2 RIG_ARGS=/bin/abi-probe "$TOP/scripts/boot.sh" exec "$log" "${image[$1]}" "$INITRD"
+	# The program's output; kernel lines (printk timestamps) are not its.
+	tr -d '\r' <"$log" | awk '/^@@BEGIN exec/ { on = 1; next } /^@@END exec/ { on = 0 } on' |
+		grep -av '^\[ *[0-9]*\.[0-9]*\] ' >"$out" || true
+	# Only a complete, clean probe is kept for the next run.
+	if grep -aq '^@@END exec rc=0' "$log" && grep -q '^probe\.end failures=0$' "$out"; then
+		key "$1" "$2" >"$R/$1-$2.key"
+	fi
+}
+
+jobs=()
+for cpu in "${cpus[@]}"; do
+	for k in patched base; do
+		cached "$k" "$cpu" || jobs+=("$k:$cpu")
+	done
+done
+info "rollback-diff: ${#jobs[@]} boot(s) to do, $((${#cpus[@]} * 2 - ${#jobs[@]})) cached"
+running=0
+for j in "${jobs[@]}"; do
+	if [ "$running" -ge 2 ]; then
+		wait -n || true
+		running=$((running - 1))
+	fi
+	info "probing ${j%%:*} on ${j#*:}"
+	probe "${j%%:*}" "${j#*:}" &
+	running=$((running + 1))
+done
+wait || true
+
+# Why a probe is unusable, or nothing.
+broken() {	# KERNEL CPU
+	local log=$R/console-$1-$2.log out=$R/$1-$2.txt
+	if ! grep -aq '^@@KVM ok' "$log" 2>/dev/null; then
+		echo "KVM did not initialise on $1 (console log: $log)"
+	elif ! grep -q '^probe\.end ' "$out"; then
+		echo "abi-probe did not finish on $1 (console log: $log)"
+	elif ! grep -q '^probe\.end failures=0$' "$out"; then
+		echo "abi-probe failed on $1: $(grep -m1 ' error \|stopped\|missing' "$out" || grep '^probe\.end' "$out")"
+	fi
+}
+
+: >"$R/summary.txt"
+for cpu in "${cpus[@]}"; do
+	why=$(broken base "$cpu")
+	[ -n "$why" ] || why=$(broken patched "$cpu")
+	if [ -n "$why" ]; then
+		printf 'FAIL  rollback-diff@%s: %s\n' "$cpu" "$why"
+		continue
+	fi
+	for k in base patched; do
+		grep -v '^\(info\|abi-new\)\.' "$R/$k-$cpu.txt" >"$R/$k-$cpu.cmp"
+	done
+	diff -u "$R/base-$cpu.cmp" "$R/patched-$cpu.cmp" >"$R/diff-$cpu.txt" || true
+	# Key by key: a value that changed is one difference, not two lines.
+	awk '
+	FNR == 1 { f++ }
+	{ k = $1; v = $0; sub(/^[^ ]* ?/, "", v) }
+	f == 1 { base[k] = v; order[++n] = k; next }
+	{ pat[k] = v; if (!(k in base)) order[++n] = k }
+	END {
+		for (i = 1; i <= n; i++) {
+			k = order[i]
+			if (!(k in pat))
+				print k ": base " base[k] ", patched (absent)"
+			else if (!(k in base))
+				print k ": base (absent), patched " pat[k]
+			else if (base[k] != pat[k])
+				print k ": base " base[k] ", patched " pat[k]
+		}
+	}' "$R/base-$cpu.cmp" "$R/patched-$cpu.cmp" >"$R/differences-$cpu.txt"
+	n=$(grep -c . "$R/differences-$cpu.txt" || true)
+	if [ "$n" = 0 ]; then
+		printf 'pass  rollback-diff@%s\n' "$cpu"
+	else
+		printf 'FAIL  rollback-diff@%s: %s differences (first: %s)\n' "$cpu" "$n" \
+			"$(head -n1 "$R/differences-$cpu.txt" | cut -c1-160)"
+		head -n 5 "$R/differences-$cpu.txt" | cut -c1-160 | sed 's/^/      | /'
+		echo "      full diff: $R/diff-$cpu.txt"
+	fi
+	# Exits of the read loops, raw (noise: host interrupts), for people.
+	LC_ALL=C join <(sed -n 's/^info\.variant\.\(.*\)\.exits /\1 /p' "$R/base-$cpu.txt" | LC_ALL=C sort) \
+		<(sed -n 's/^info\.variant\.\(.*\)\.exits /\1 /p' "$R/patched-$cpu.txt" | LC_ALL=C sort) |
+		awk -v cpu="$cpu" '{ printf "%-12s %-40s base %6d  patched %6d\n", cpu, $1, $2, $3 }' \
+		>>"$R/summary.txt"
+	# What only the new ABI reaches (not compared), for people.
+	diff <(grep '^abi-new\.' "$R/base-$cpu.txt") <(grep '^abi-new\.' "$R/patched-$cpu.txt") |
+		sed -n "s/^\([<>]\) /$cpu abi-new \1 /p" >>"$R/summary.txt" || true
+done
+info "rollback-diff took $(($(date +%s) - t0)) s; exit counts in $R/summary.txt"
