@@ -9,6 +9,7 @@
 #   4. boot under QEMU, KVM initialised (VHE or nVHE), run the selftests; then
 #      on other CPUs: AArch64-only a64fx, neoverse-n1 (CPU model shared with
 #      a Cortex-A76), cortex-a72 (nVHE); unit tests of libarm64cpumodel;
+#      rollback-diff: what a VMM that changes nothing sees is unpatched 6.1's;
 #   5. host-side tests of the rig (tests/rig/).
 # Usage: check.sh [--debug]   (--debug: the KASAN/lockdep/UBSAN kernel,
 #                               steps 3-4 only)
@@ -121,6 +122,10 @@ for l in a64fx n1 a72-nvhe; do record <"$LOGS/results-$l.txt"; done
 
 # 4c. Host-side unit tests of libarm64cpumodel (tests/cpumodel/)
 [ -n "$DEBUG" ] || "$TOP/tests/cpumodel/run.sh" 2>&1 | record || true
+
+# 4d. Rollback safe by default: tools/abi-probe on unpatched 6.1 and on
+# the series, per QEMU CPU model, must print the same (base probes cached)
+[ -n "$DEBUG" ] || "$S/rollback-diff.sh" 2>"$LOGS/rollback-diff.log" | record || true
 
 # 5. The rig's own tests
 [ -n "$DEBUG" ] || "$TOP/tests/rig/run.sh" 2>&1 | record || true

@@ -26,6 +26,17 @@
 # Environment: CPUS (the models), QEMU_TIMEOUT (s, per boot, 300).
 . "$(dirname "$0")/lib.sh"
 
+# Whatever stops the script still gives make check a result line.
+reported=
+die() {
+	printf 'error: %s\n' "$*" >&2
+	printf 'FAIL  rollback-diff: %s\n' "$*"
+	reported=1
+	exit 1
+}
+trap 'rc=$?; [ "$rc" = 0 ] || [ -n "$reported" ] ||
+	printf "FAIL  rollback-diff: stopped (exit %s) before comparing\n" "$rc"' EXIT
+
 read -r -a cpus <<<"${CPUS:-max neoverse-n1 cortex-a76 cortex-a72 a64fx cortex-a57 cortex-a53}"
 R=$BUILD/rollback
 PROBE=$BUILD/tools/abi-probe
@@ -41,7 +52,8 @@ cpio -i --quiet --to-stdout bin/abi-probe <"$INITRD" 2>/dev/null | cmp -s - "$PR
 	die "$INITRD has no current /bin/abi-probe (run scripts/initramfs.sh)"
 # The unpatched base, built as "make bench" does (a no-op when up to date).
 ensure_basewt
-"$TOP/scripts/kernel.sh" base >&2
+"$TOP/scripts/kernel.sh" base >&2 ||
+	die "building the unpatched base failed (log: $LOGS/kernel-base.log)"
 
 qemu_id=$(qemu-system-aarch64 --version | head -n1)
 probe_sum=$(sha256sum <"$PROBE" | cut -d' ' -f1)
@@ -106,11 +118,13 @@ broken() {	# KERNEL CPU
 }
 
 : >"$R/summary.txt"
+nfail=0
 for cpu in "${cpus[@]}"; do
 	why=$(broken base "$cpu")
 	[ -n "$why" ] || why=$(broken patched "$cpu")
 	if [ -n "$why" ]; then
 		printf 'FAIL  rollback-diff@%s: %s\n' "$cpu" "$why"
+		nfail=$((nfail + 1))
 		continue
 	fi
 	for k in base patched; do
@@ -118,11 +132,39 @@ for cpu in "${cpus[@]}"; do
 	done
 	diff -u "$R/base-$cpu.cmp" "$R/patched-$cpu.cmp" >"$R/diff-$cpu.txt" || true
 	# Key by key: a value that changed is one difference, not two lines.
+	# The same register ids in another order are named by what moved
+	# (the ids outside the longest common subsequence of the two orders).
 	awk '
 	FNR == 1 { f++ }
+	/^info\.variant\..*\.reglist\.kvm-order / {
+		k = $1; sub(/^info\./, "", k); sub(/\.kvm-order$/, ".order", k)
+		ord[f, k] = $0; sub(/^[^ ]* /, "", ord[f, k])
+		next
+	}
+	/^(info|abi-new)\./ { next }
 	{ k = $1; v = $0; sub(/^[^ ]* ?/, "", v) }
+	/^variant\.[^ ]*\.reg\.[0-9a-f]+ / { id = k; sub(/.*\./, "", id); name[id] = $2 }
 	f == 1 { base[k] = v; order[++n] = k; next }
 	{ pat[k] = v; if (!(k in base)) order[++n] = k }
+	function moved(k,    a, b, na, nb, i, j, L, out, inlcs) {
+		na = split(ord[1, k], a, " ")
+		nb = split(ord[2, k], b, " ")
+		if (na != nb || na == 0)
+			return ""
+		for (i = na; i >= 0; i--)
+			for (j = nb; j >= 0; j--)
+				L[i, j] = (i == na || j == nb) ? 0 : \
+					(a[i + 1] == b[j + 1] ? L[i + 1, j + 1] + 1 : \
+					 (L[i + 1, j] > L[i, j + 1] ? L[i + 1, j] : L[i, j + 1]))
+		for (i = j = 0; i < na && j < nb; )
+			if (a[i + 1] == b[j + 1]) { inlcs[a[i + 1]] = 1; i++; j++ }
+			else if (L[i + 1, j] >= L[i, j + 1]) i++
+			else j++
+		for (i = 1; i <= na; i++)
+			if (!(a[i] in inlcs))
+				out = out " " name[a[i]] " (" a[i] ")"
+		return "same " na " ids in another order; moved:" out
+	}
 	END {
 		for (i = 1; i <= n; i++) {
 			k = order[i]
@@ -130,14 +172,20 @@ for cpu in "${cpus[@]}"; do
 				print k ": base " base[k] ", patched (absent)"
 			else if (!(k in base))
 				print k ": base (absent), patched " pat[k]
-			else if (base[k] != pat[k])
-				print k ": base " base[k] ", patched " pat[k]
+			else if (base[k] != pat[k]) {
+				m = k ~ /\.reglist\.order$/ ? moved(k) : ""
+				if (m != "")
+					print k ": " m "; base " base[k] ", patched " pat[k]
+				else
+					print k ": base " base[k] ", patched " pat[k]
+			}
 		}
-	}' "$R/base-$cpu.cmp" "$R/patched-$cpu.cmp" >"$R/differences-$cpu.txt"
+	}' "$R/base-$cpu.txt" "$R/patched-$cpu.txt" >"$R/differences-$cpu.txt"
 	n=$(grep -c . "$R/differences-$cpu.txt" || true)
 	if [ "$n" = 0 ]; then
 		printf 'pass  rollback-diff@%s\n' "$cpu"
 	else
+		nfail=$((nfail + 1))
 		printf 'FAIL  rollback-diff@%s: %s differences (first: %s)\n' "$cpu" "$n" \
 			"$(head -n1 "$R/differences-$cpu.txt" | cut -c1-160)"
 		head -n 5 "$R/differences-$cpu.txt" | cut -c1-160 | sed 's/^/      | /'
@@ -153,3 +201,5 @@ for cpu in "${cpus[@]}"; do
 		sed -n "s/^\([<>]\) /$cpu abi-new \1 /p" >>"$R/summary.txt" || true
 done
 info "rollback-diff took $(($(date +%s) - t0)) s; exit counts in $R/summary.txt"
+reported=1
+[ "$nfail" = 0 ]

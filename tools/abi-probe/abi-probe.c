@@ -8,7 +8,8 @@
  *   cap.*      KVM_CHECK_EXTENSION on /dev/kvm and on a VM for every
  *              capability number 6.1 knows (0..223);
  *   variant.*  for each vCPU feature set (none, PSCI 0.2, PMUv3, SVE,
- *              pointer authentication, 32-bit EL1, what QEMU asks for):
+ *              pointer authentication, 32-bit EL1, what QEMU asks for,
+ *              the same with every register written back):
  *              a VM with one vCPU set up as a VMM does (vGICv3, PMU
  *              interrupt, SVE finalised), then
  *              - KVM_GET_REG_LIST: count, order, every id (sorted) with
@@ -22,12 +23,19 @@
  *                address without memslot (KVM_EXIT_MMIO).  A read that
  *                UNDEFs is reported with its ESR_EL1 (the guest's vector
  *                skips the instruction);
- *              - loops of --loops reads of CTR_EL0, CCSIDR_EL1 and
- *                CLIDR_EL1, with the exits they cost: KVM_RUN returns
- *                and the vCPU's binary "exits" statistic;
+ *              - loops of --loops reads of CTR_EL0, CCSIDR_EL1,
+ *                CLIDR_EL1, MIDR_EL1, REVIDR_EL1 and AIDR_EL1, with the
+ *                exits they cost: KVM_RUN returns and the vCPU's binary
+ *                "exits" statistic;
+ *              - for "qemu-restore", KVM_SET_ONE_REG of every register
+ *                with the value read first, as QEMU does;
  *              - the registers whose values changed while the guest ran.
  *
- * Lines starting with "info." (kernel release, raw exit counts) and
+ * The virtual counter (KVM_REG_ARM_TIMER_CNT) prints as "volatile": it
+ * differs between two boots of the same kernel (see reg_volatile()).
+ *
+ * Lines starting with "info." (kernel release, raw exit counts, times,
+ * the counter's value, the register list in KVM's order) and
  * "abi-new." (what the series adds and a VMM reaches only through the
  * new ABI: capabilities above 223, i.e. KVM_CAP_ARM_SUPPORTED_REG_MASK_
  * RANGES (230) and KVM_CAP_ARM_WRITABLE_IMP_ID_REGS (239), and
@@ -682,6 +690,10 @@ static void build_a64(struct code *c)
 	g_write_insn(c, "loop.CCSIDR_EL1.csselr", a64_msr(0, 3, 2, 0, 0, 0));
 	g_loop(c, "loop.CCSIDR_EL1", a64_mrs(0, 3, 1, 0, 0, 0));
 	g_loop(c, "loop.CLIDR_EL1", a64_mrs(0, 3, 1, 0, 0, 1));
+	/* Trapped only with KVM_CAP_ARM_WRITABLE_IMP_ID_REGS (TID1, VPIDR) */
+	g_loop(c, "loop.MIDR_EL1", a64_mrs(0, 3, 0, 0, 0, 0));
+	g_loop(c, "loop.REVIDR_EL1", a64_mrs(0, 3, 0, 0, 0, 6));
+	g_loop(c, "loop.AIDR_EL1", a64_mrs(0, 3, 1, 0, 0, 7));
 
 	a64_report(c, 31, A64_SLOT_DONE);		/* str xzr */
 	emit(c, A64_B_SELF);
@@ -749,6 +761,9 @@ static void build_a32(struct code *c)
 	g_write_insn(c, "loop.CCSIDR.csselr", a32_mcr(0, 2, 0, 0, 0));
 	g_loop(c, "loop.CCSIDR", a32_mrc(0, 1, 0, 0, 0));
 	g_loop(c, "loop.CLIDR", a32_mrc(0, 1, 0, 0, 1));
+	g_loop(c, "loop.MIDR", a32_mrc(0, 0, 0, 0, 0));
+	g_loop(c, "loop.REVIDR", a32_mrc(0, 0, 0, 0, 6));
+	g_loop(c, "loop.AIDR", a32_mrc(0, 1, 0, 0, 7));
 
 	a32_report(c, 1, A32_SLOT_DONE);
 	emit(c, A32_B_SELF);
@@ -761,21 +776,32 @@ struct variant {
 	uint32_t features;
 	int caps[3];	/* all needed (0: none) */
 	bool optional;	/* QEMU-like: features whose capability is missing dropped */
+	bool restore;	/* write every register back with the value read */
 };
 
 #define F(x)	(1u << KVM_ARM_VCPU_##x)
 
+#define QEMU_FEATURES	(F(PSCI_0_2) | F(PMU_V3) | F(SVE) | \
+			 F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC))
+
 static const struct variant variants[] = {
-	{ "none", 0, { 0 }, false },
-	{ "psci-0.2", F(PSCI_0_2), { 0 }, false },
-	{ "pmu-v3", F(PSCI_0_2) | F(PMU_V3), { KVM_CAP_ARM_PMU_V3 }, false },
-	{ "sve", F(PSCI_0_2) | F(SVE), { KVM_CAP_ARM_SVE }, false },
-	{ "ptrauth", F(PSCI_0_2) | F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC),
-	  { KVM_CAP_ARM_PTRAUTH_ADDRESS, KVM_CAP_ARM_PTRAUTH_GENERIC }, false },
-	{ "el1-32bit", F(PSCI_0_2) | F(EL1_32BIT), { KVM_CAP_ARM_EL1_32BIT },
-	  false },
-	{ "qemu", F(PSCI_0_2) | F(PMU_V3) | F(SVE) | F(PTRAUTH_ADDRESS) |
-	  F(PTRAUTH_GENERIC), { 0 }, true },
+	{ .name = "none" },
+	{ .name = "psci-0.2", .features = F(PSCI_0_2) },
+	{ .name = "pmu-v3", .features = F(PSCI_0_2) | F(PMU_V3),
+	  .caps = { KVM_CAP_ARM_PMU_V3 } },
+	{ .name = "sve", .features = F(PSCI_0_2) | F(SVE),
+	  .caps = { KVM_CAP_ARM_SVE } },
+	{ .name = "ptrauth",
+	  .features = F(PSCI_0_2) | F(PTRAUTH_ADDRESS) | F(PTRAUTH_GENERIC),
+	  .caps = { KVM_CAP_ARM_PTRAUTH_ADDRESS, KVM_CAP_ARM_PTRAUTH_GENERIC } },
+	{ .name = "el1-32bit", .features = F(PSCI_0_2) | F(EL1_32BIT),
+	  .caps = { KVM_CAP_ARM_EL1_32BIT } },
+	/* What QEMU asks for, as far as the host has it */
+	{ .name = "qemu", .features = QEMU_FEATURES, .optional = true },
+	/* QEMU again, which writes every register back before the first run
+	 * (and on every migration): writes of the values read change nothing */
+	{ .name = "qemu-restore", .features = QEMU_FEATURES, .optional = true,
+	  .restore = true },
 };
 
 static bool has_cap(int cap)
@@ -934,29 +960,70 @@ static void pr_regs(const char *p, const struct regs *r)
 		start = prev = pos;
 	}
 	printf("%llu-%llu\n", (unsigned long long)start, (unsigned long long)prev);
+	/* The same in full, for rollback-diff.sh to name what moved. */
+	printf("info.%sreglist.kvm-order", p);
+	for (i = 0; i < r->list->n; i++)
+		printf(" %016llx", (unsigned long long)r->list->reg[i]);
+	printf("\n");
 	for (i = 0; i < r->list->n; i++)
 		pr_reg(p, "reg", r, i);
 }
 
 /* Registers whose list entry or value changed while the guest ran. */
-static void pr_changed(const char *p, const struct regs *a, const struct regs *b)
+static void pr_changed(const char *p, const char *when, const struct regs *a,
+		       const struct regs *b)
 {
+	char q[128];
 	uint64_t i, j;
 
+	snprintf(q, sizeof(q), "%s%s.", p, when);
 	if (a->list->n != b->list->n ||
 	    memcmp(a->sorted, b->sorted, a->list->n * sizeof(uint64_t))) {
-		printf("%spost-run.reglist changed\n", p);
-		pr_regs(p, b);
+		printf("%sreglist changed\n", q);
+		pr_regs(q, b);
 		return;
 	}
 	for (i = j = 0; i < a->list->n; i++) {
 		if (reg_volatile(a->sorted[i]) || (a->err[i] == b->err[i] &&
 		    !memcmp(a->val + i * 256, b->val + i * 256, 256)))
 			continue;
-		pr_reg(p, "post-run.changed", b, i);
+		pr_reg(q, "changed", b, i);
 		j++;
 	}
-	printf("%spost-run.changed-count %llu\n", p, (unsigned long long)j);
+	printf("%schanged-count %llu\n", q, (unsigned long long)j);
+}
+
+/*
+ * KVM_SET_ONE_REG of every listed register with the value read, in the
+ * sorted order (QEMU writes its sorted list); then read them all again.
+ */
+static void restore_regs(const char *p, int vcpu, const struct regs *r)
+{
+	struct regs again = { 0 };
+	uint64_t i, ok = 0;
+
+	for (i = 0; i < r->list->n; i++) {
+		struct kvm_one_reg one = { .id = r->sorted[i],
+					   .addr = (uintptr_t)(r->val + i * 256) };
+
+		if (r->err[i])
+			continue;
+		if (!ioctl(vcpu, KVM_SET_ONE_REG, &one)) {
+			ok++;
+			continue;
+		}
+		/* Refusals are data: 6.1 refuses some (e.g. SVE_VLS once final). */
+		printf("%srestore.set.%016llx %s error %s(%d)\n", p,
+		       (unsigned long long)r->sorted[i], reg_name(r->sorted[i]),
+		       err_name(errno), errno);
+	}
+	printf("%srestore.set-ok %llu\n", p, (unsigned long long)ok);
+	if (regs_read(vcpu, &again)) {
+		pr_err(p, "KVM_GET_REG_LIST after the restore");
+		return;
+	}
+	pr_changed(p, "restore", r, &again);
+	regs_free(&again);
 }
 
 /* CCSIDR indices KVM does not list: 6.1 refuses them, the series reads
@@ -1180,6 +1247,8 @@ static void probe_variant(const struct variant *v)
 	}
 	pr_regs(p, &before);
 	pr_unlisted_ccsidr(p, vcpu, &before);
+	if (v->restore)
+		restore_regs(p, vcpu, &before);
 	pr_time(p, "setup-and-registers", &t0);
 
 	/* Guest memory and code; the only register written is the PC. */
@@ -1231,7 +1300,7 @@ static void probe_variant(const struct variant *v)
 		pr_err(p, "KVM_GET_REG_LIST after the run");
 		goto out;
 	}
-	pr_changed(p, &before, &after);
+	pr_changed(p, "post-run", &before, &after);
 	pr_time(p, "post-run", &t0);
 out:
 	regs_free(&before);
