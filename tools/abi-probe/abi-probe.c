@@ -56,6 +56,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/klog.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
 #include <time.h>
@@ -1316,6 +1317,44 @@ out:
 	close(vm);
 }
 
+/*
+ * Kernel reports (compared: there are none on 6.1) and KVM's own messages
+ * (recorded) in the kernel log, which the console does not show in the
+ * guest's exec mode.
+ */
+static void pr_kernel_log(void)
+{
+	static const char *const splat[] = {
+		"BUG:", "WARNING:", "Oops", "Unable to handle kernel", "KASAN",
+		"UBSAN", "possible circular locking", "possible recursive locking",
+		"inconsistent lock state", "suspicious RCU usage",
+	};
+	int size = klogctl(10, NULL, 0), n, splats = 0, kvm = 0;
+	char *buf, *line, *save;
+	size_t i;
+
+	buf = size > 0 ? malloc(size + 1) : NULL;
+	n = buf ? klogctl(3, buf, size) : -1;
+	if (n < 0) {
+		pr_err("kernel.log.", "klogctl");
+		free(buf);
+		return;
+	}
+	buf[n] = 0;
+	for (line = strtok_r(buf, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < ARRAY_SIZE(splat); i++)
+			if (strstr(line, splat[i]))
+				break;
+		if (i < ARRAY_SIZE(splat) && splats++ < 10)
+			printf("info.kernel.splat %s\n", line);
+		if (strstr(line, "kvm [") && kvm++ < 20)
+			printf("info.kernel.kvm-message %s\n", line);
+	}
+	printf("kernel.splats %d\n", splats);
+	free(buf);
+}
+
 int main(int argc, char **argv)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
@@ -1351,6 +1390,7 @@ int main(int argc, char **argv)
 		probe_variant(&variants[i]);
 		fflush(stdout);
 	}
+	pr_kernel_log();
 	printf("probe.end failures=%d\n", failures);
 	return failures ? 1 : 0;
 usage:
