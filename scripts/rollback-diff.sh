@@ -23,7 +23,9 @@
 # binary, the CPU and the QEMU options: the base is re-probed only when
 # Image-base or abi-probe change, the patched kernel when build/Image
 # does.  FORCE=1 re-probes everything.  Two QEMU at a time.
-# Environment: CPUS (the models), QEMU_TIMEOUT (s, per boot, 300).
+# Environment: CPUS (the models), QEMU_TIMEOUT (s, per boot, 300),
+#   NO_BOOT=1 (compare the outputs already in build/rollback/, no boot:
+#   the rig's own tests).
 . "$(dirname "$0")/lib.sh"
 
 # Whatever stops the script still gives make check a result line.
@@ -45,26 +47,26 @@ export QEMU_TIMEOUT=${QEMU_TIMEOUT:-300}
 mkdir -p "$R"
 t0=$(date +%s)
 
-[ -x "$PROBE" ] || die "no $PROBE (run scripts/tools.sh)"
-[ -f "$BUILD/Image" ] || die "no $BUILD/Image (run 'make kernel')"
-# The probe the guest runs must be the one built.
-cpio -i --quiet --to-stdout bin/abi-probe <"$INITRD" 2>/dev/null | cmp -s - "$PROBE" ||
-	die "$INITRD has no current /bin/abi-probe (run scripts/initramfs.sh)"
-# The unpatched base, built as "make bench" does when it is missing (it
-# does not change; "make bench" keeps it up to date).
-if [ ! -f "$BUILD/Image-base" ]; then
-	ensure_basewt
-	"$TOP/scripts/kernel.sh" base >&2 ||
-		die "building the unpatched base failed (log: $LOGS/kernel-base.log)"
+declare -A image=([base]=$BUILD/Image-base [patched]=$BUILD/Image) img_sum=()
+if [ -z "${NO_BOOT:-}" ]; then
+	[ -x "$PROBE" ] || die "no $PROBE (run scripts/tools.sh)"
+	[ -f "$BUILD/Image" ] || die "no $BUILD/Image (run 'make kernel')"
+	# The probe the guest runs must be the one built.
+	cpio -i --quiet --to-stdout bin/abi-probe <"$INITRD" 2>/dev/null | cmp -s - "$PROBE" ||
+		die "$INITRD has no current /bin/abi-probe (run scripts/initramfs.sh)"
+	# The unpatched base, built as "make bench" does when it is missing
+	# (it does not change; "make bench" keeps it up to date).
+	if [ ! -f "$BUILD/Image-base" ]; then
+		ensure_basewt
+		"$TOP/scripts/kernel.sh" base >&2 ||
+			die "building the unpatched base failed (log: $LOGS/kernel-base.log)"
+	fi
+	qemu_id=$(qemu-system-aarch64 --version | head -n1)
+	probe_sum=$(sha256sum <"$PROBE" | cut -d' ' -f1)
+	for k in base patched; do
+		img_sum[$k]=$(sha256sum <"${image[$k]}" | cut -d' ' -f1)
+	done
 fi
-
-qemu_id=$(qemu-system-aarch64 --version | head -n1)
-probe_sum=$(sha256sum <"$PROBE" | cut -d' ' -f1)
-declare -A img_sum=(
-	[base]=$(sha256sum <"$BUILD/Image-base" | cut -d' ' -f1)
-	[patched]=$(sha256sum <"$BUILD/Image" | cut -d' ' -f1)
-)
-declare -A image=([base]=$BUILD/Image-base [patched]=$BUILD/Image)
 
 key() {	# KERNEL CPU
 	echo "image=${img_sum[$1]} probe=$probe_sum cpu=$2 qemu=$qemu_id" \
@@ -92,7 +94,7 @@ probe() {	# KERNEL CPU
 jobs=()
 for cpu in "${cpus[@]}"; do
 	for k in patched base; do
-		cached "$k" "$cpu" || jobs+=("$k:$cpu")
+		[ -n "${NO_BOOT:-}" ] || cached "$k" "$cpu" || jobs+=("$k:$cpu")
 	done
 done
 info "rollback-diff: ${#jobs[@]} boot(s) to do, $((${#cpus[@]} * 2 - ${#jobs[@]})) cached"
