@@ -36,8 +36,12 @@ die() {
 	reported=1
 	exit 1
 }
-trap 'rc=$?; [ "$rc" = 0 ] || [ -n "$reported" ] ||
-	printf "FAIL  rollback-diff: stopped (exit %s) before comparing\n" "$rc"' EXIT
+on_exit() {
+	local rc=$?
+	[ "$rc" = 0 ] || [ -n "$reported" ] ||
+		printf 'FAIL  rollback-diff: stopped (exit %s) before comparing\n' "$rc"
+}
+trap on_exit EXIT
 
 read -r -a cpus <<<"${CPUS:-max neoverse-n1 cortex-a76 cortex-a72 a64fx cortex-a57 cortex-a53}"
 R=$BUILD/rollback
