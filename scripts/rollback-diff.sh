@@ -4,9 +4,11 @@
 # Boots the unpatched base (build/Image-base) and the patched kernel
 # (build/Image) on each QEMU CPU model, runs tools/abi-probe in each
 # (capabilities, KVM_GET_REG_LIST and every value, guest MRS/MRC reads,
-# PSCI/SMCCC answers, exits of CTR_EL0/CCSIDR/CLIDR read loops, for
-# several vCPU feature sets) and compares the two outputs key by key.
-# Lines "info.*" (kernel release, raw exit counts, times) and "abi-new.*"
+# PSCI/SMCCC answers, exits of CTR_EL0, CCSIDR, CLIDR, MIDR, REVIDR and
+# AIDR read loops, for several vCPU feature sets and after a QEMU-style
+# write-back of every register) and compares the two outputs key by key.
+# Lines "info.*" (kernel release, raw exit counts, times, the counter's
+# value, the list in KVM's order) and "abi-new.*"
 # (only reachable through the new ABI: capabilities 230 and 239, CCSIDR
 # indices KVM_GET_REG_LIST does not name) are not compared; nothing else
 # is filtered.
