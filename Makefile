@@ -7,7 +7,7 @@ S := scripts
 
 .PHONY: all deps tree export kernel selftests tools initramfs run abi check \
 	check-series check-debug kernel-debug shell test-rig test-cpumodel fixtures \
-	sizes bench clean distclean help
+	sizes bench compat clean distclean help
 
 all: run
 
@@ -27,6 +27,7 @@ help:
 	@echo "make test-cpumodel host-side unit tests of libarm64cpumodel"
 	@echo "make fixtures      re-probe tests/cpumodel/fixtures/ on QEMU CPU models"
 	@echo "make bench         our kernel against mainline 6.12: restore, traps, exits, memory"
+	@echo "make compat        QEMU 7.2 in the emulated host migrates a guest: base/patched/mainline matrix"
 	@echo "make sizes         bytes the series adds to struct kvm / kvm_vcpu (after make check)"
 
 deps:
@@ -83,6 +84,10 @@ sizes:
 bench: initramfs
 	@$(S)/deps.sh bench
 	@$(S)/bench.sh
+
+compat: kernel
+	@$(S)/deps.sh compat
+	@$(S)/compat.sh
 
 test-rig: deps
 	@RIG_STANDALONE=1 tests/rig/run.sh

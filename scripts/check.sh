@@ -127,6 +127,12 @@ for l in a64fx n1 a72-nvhe; do record <"$LOGS/results-$l.txt"; done
 # the series, per QEMU CPU model, must print the same (base probes cached)
 [ -n "$DEBUG" ] || "$S/rollback-diff.sh" 2>"$LOGS/rollback-diff.log" | record || true
 
+# 4e. A real VMM across kernels: QEMU 7.2 inside the emulated host
+# migrates a running guest patched->patched, unpatched 6.1->patched
+# (upgrade) and patched->unpatched 6.1 (rollback); the guest's counter
+# and every ID register/firmware value it reads must survive
+[ -n "$DEBUG" ] || "$S/compat.sh" --check 2>"$LOGS/compat-step.log" | record || true
+
 # 5. The rig's own tests
 [ -n "$DEBUG" ] || "$TOP/tests/rig/run.sh" 2>&1 | record || true
 info "make check took $(($(date +%s) - t0)) s"

@@ -17,7 +17,9 @@
 # and a diagnosis (register lists, the KVM_SET_ONE_REG that KVM refused).
 #
 # Output: the matrix per CPU on stdout, build/compat/matrix.csv,
-# build/compat/matrix.png (gnuplot), console logs in build/compat/CPU/.
+# build/compat/matrix.png (gnuplot), console logs in build/compat/CPU/,
+# and build/compat/CPU/observe-K.txt: the ioctls of QEMU restoring the
+# patched kernel's state on kernel K (strace; runs of one ioctl collapsed).
 # Exit status non-zero when a required cell fails: patched->patched,
 # base->patched (upgrade), patched->base (rollback), patched->mainline.
 #
@@ -51,13 +53,22 @@ image() {
 	esac
 }
 
-# The kernels (no-ops when built and up to date), the VMM, the initramfs.
+# make check's step: a failure before the verdicts is a result line too.
+[ $MODE = matrix ] || die() {
+	printf 'FAIL  compat/setup: %s (log: %s)\n' "$*" "$LOGS/compat-step.log"
+	exit 1
+}
+
+# The kernels (make compat: no-ops when up to date, as make bench;
+# make check: the base only when missing), the VMM, the initramfs.
 t0=$(date +%s)
 [ -f "$BUILD/Image" ] || die "no $BUILD/Image (run 'make kernel')"
-ensure_basewt
-"$TOP/scripts/kernel.sh" base >&2
-[ $MODE = check ] || "$TOP/scripts/mainline.sh" >&2
-"$TOP/scripts/compat-initramfs.sh" >&2
+if [ $MODE = matrix ] || [ ! -f "$BUILD/Image-base" ]; then
+	ensure_basewt
+	"$TOP/scripts/kernel.sh" base >&2 || die "building the unpatched 6.1 kernel failed"
+fi
+[ $MODE = check ] || "$TOP/scripts/mainline.sh" >&2 || die "building mainline 6.12 failed"
+"$TOP/scripts/compat-initramfs.sh" >&2 || die "building the compat initramfs (QEMU, L2 guest) failed"
 INITRD=$BUILD/initramfs-compat.cpio
 info "kernels and initramfs ready ($(($(date +%s) - t0)) s)"
 
@@ -106,8 +117,11 @@ dest_boot() {	# CPU KERNEL
 		(cd "$stage" && find . -print0 | LC_ALL=C sort -z |
 			cpio --null -o -H newc --owner=0:0 --reproducible --quiet)
 	} >"$initrd"
-	boot "$1" "$2" "$log" "/compat/l1.sh,dest" "$initrd"
+	# The whole matrix also records how QEMU restores a vCPU (strace).
+	boot "$1" "$2" "$log" "/compat/l1.sh,dest$([ $MODE = check ] || echo ,observe)" "$initrd"
 	rm -rf "$stage" "$initrd"
+	tr -d '\r' <"$log" | sed -n 's/^@@OBSERVE //p' >"$d/observe-$2.txt"
+	[ -s "$d/observe-$2.txt" ] || rm -f "$d/observe-$2.txt"
 }
 
 # Two boots at a time.

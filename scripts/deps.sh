@@ -8,8 +8,9 @@ PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 linux-source-6.1 flex bison bc libssl-dev libelf-dev cpio make perl
 git xz-utils ccache jq python3 python3-ply python3-git busybox-static:arm64
 linux-source-6.12 libjson-c-dev libjson-c-dev:arm64 rsync"
-# "deps.sh bench": also what "make bench" needs to plot.
-[ "${1:-}" != bench ] || PKGS="$PKGS gnuplot-nox"
+# "deps.sh bench" / "deps.sh compat": also what "make bench" and
+# "make compat" need to plot.
+case ${1:-} in bench | compat) PKGS="$PKGS gnuplot-nox" ;; esac
 
 # Query with the architecture: a package installed for two architectures
 # (libjson-c-dev and libjson-c-dev:arm64) otherwise reports two statuses.

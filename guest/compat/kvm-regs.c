@@ -11,7 +11,7 @@
  *   count N
  *   0x<id> 0x<value>
  * "kvm-regs load FILE" writes such a list (another kernel's) into the
- * fresh vCPU in the same order, as QEMU's write_list_to_kvmstate() does
+ * fresh vCPU in ascending ID order, as QEMU's write_list_to_kvmstate() does
  * on an incoming migration, and prints every register KVM refuses:
  *   reject 0x<id> 0x<value> <errno name>
  *   loaded N rejected M missing K
@@ -20,6 +20,7 @@
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
@@ -32,8 +33,20 @@ static int cap(int kvm, long c)
 	return r > 0 ? r : 0;
 }
 
+struct regval {
+	unsigned long long id, v;
+};
+
+static int cmp_id(const void *a, const void *b)
+{
+	const struct regval *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
 static int load(int vcpu, const char *file)
 {
+	static struct regval rv[4096];
 	unsigned long long id, v;
 	unsigned int n = 0, bad = 0, missing = 0;
 	char line[256];
@@ -43,14 +56,19 @@ static int load(int vcpu, const char *file)
 		perror(file);
 		return 1;
 	}
-	while (fgets(line, sizeof(line), f)) {
+	while (n < 4096 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "0x%llx 0x%llx", &rv[n].id, &rv[n].v) == 2)
+			n++;
+	fclose(f);
+	/* QEMU sorts the list (kvm_arm_init_cpreg_list()) and writes in that order */
+	qsort(rv, n, sizeof(rv[0]), cmp_id);
+	for (unsigned int i = 0; i < n; i++) {
 		struct kvm_one_reg r;
 
-		if (sscanf(line, "0x%llx 0x%llx", &id, &v) != 2)
-			continue;
+		id = rv[i].id;
+		v = rv[i].v;
 		r.id = id;
 		r.addr = (uintptr_t)&v;
-		n++;
 		if (!ioctl(vcpu, KVM_SET_ONE_REG, &r))
 			continue;
 		if (errno == ENOENT)
@@ -61,7 +79,6 @@ static int load(int vcpu, const char *file)
 		       errno == ENOENT ? "ENOENT" : errno == EINVAL ? "EINVAL" :
 		       errno == EPERM ? "EPERM" : errno == EBUSY ? "EBUSY" : strerror(errno));
 	}
-	fclose(f);
 	printf("loaded %u rejected %u missing %u\n", n, bad, missing);
 	return 0;
 }

@@ -11,13 +11,19 @@
 #   @@LOAD T line             kvm-regs load of the source's register list
 #   @@STATE-BEGIN T/-END T    the saved state, gzip + base64
 #   @@RUN T status            ok | qemu-exit RC | no-load | no-report ...
+#   @@OBSERVE count ioctl result   ioctls of QEMU restoring a state (observe)
 # Usage: l1.sh source TAG        run the guest, save its state as TAG
-#        l1.sh dest              load every /compat/in/*.state.gz in turn
+#        l1.sh dest [observe]    load every /compat/in/*.state.gz in turn;
+#                                observe: once more (the patched kernel's
+#                                state) under strace, every ioctl
 set -u
+# A write to the monitor of a QEMU that just exited must not kill us.
+trap '' PIPE
 W=/tmp/compat
 mkdir -p $W
 QEMU="qemu-system-aarch64 -accel kvm -M virt,gic-version=3 -cpu host -m 64 -nographic -nodefaults -monitor stdio -kernel /compat/l2.elf"
 WAIT=${COMPAT_WAIT:-240}	# seconds for any one step
+obs_tag=patched
 
 # count PATTERN FILE: lines of FILE matching PATTERN
 count() {
@@ -38,9 +44,10 @@ wait_for() {
 }
 reports_ge() { [ "$(count '^END ' "$d/serial.log")" -ge "$1" ]; }
 mon_has() { grep -q "$1" "$d/mon.out"; }
-mon() { echo "$*" >&3; }
+mon() { echo "$*" >&3 2>/dev/null; }
 
-# start TAG [QEMU ARGS...]: QEMU in the background, monitor on fd 3.
+# start TAG [QEMU ARGS...]: QEMU in the background, monitor on fd 3;
+# under $PREFIX (strace) if set.
 start() {
 	d=$W/$1
 	shift
@@ -48,7 +55,7 @@ start() {
 	mkdir -p "$d"
 	mkfifo "$d/mon"
 	# shellcheck disable=SC2086
-	$QEMU -serial "file:$d/serial.log" "$@" <"$d/mon" >"$d/mon.out" 2>"$d/err" &
+	${PREFIX:-} $QEMU -serial "file:$d/serial.log" "$@" <"$d/mon" >"$d/mon.out" 2>"$d/err" &
 	qpid=$!
 	exec 3>"$d/mon"
 }
@@ -81,6 +88,27 @@ regs() {
 	echo "@@REGS-END"
 }
 
+# load TAG FILE: QEMU loads FILE (-incoming), then runs the guest until
+# it printed 3 reports; st = ok | no-load | load-timeout | no-report.
+load() {
+	start "$1" -S -incoming "exec:gzip -dc $2"
+	st=ok
+	# "inmigrate" until the state is loaded; QEMU exits if it fails.
+	while :; do
+		mon "info status"
+		usleep 500000
+		kill -0 "$qpid" 2>/dev/null || { st=no-load; break; }
+		l=$(grep 'VM status' "$d/mon.out" | tail -n 1)
+		case "$l" in *inmigrate*|'') ;; *) break ;; esac
+		[ "$(count 'VM status' "$d/mon.out")" -lt $((WAIT * 2)) ] || { st=load-timeout; break; }
+	done
+	if [ "$st" = ok ]; then
+		mon cont
+		wait_for reports_ge 3 || st=no-report
+	fi
+	finish "$1" "$st"
+}
+
 case "${1:-}" in
 source)
 	tag=$2
@@ -107,39 +135,38 @@ source)
 	;;
 dest)
 	regs
+	obs=${2:-}
 	for f in /compat/in/*.state.gz; do
 		[ -f "$f" ] || continue
 		tag=$(basename "$f" .state.gz)
-		start "$tag" -S -incoming "exec:gzip -dc $f"
-		st=ok
-		# "inmigrate" until the state is loaded; QEMU exits if it fails.
-		while :; do
-			mon "info status"
-			usleep 500000
-			kill -0 "$qpid" 2>/dev/null || { st=no-load; break; }
-			l=$(grep 'VM status' "$d/mon.out" | tail -n 1)
-			case "$l" in *inmigrate*|'') ;; *) break ;; esac
-			n=$(count 'VM status' "$d/mon.out")
-			[ "$n" -lt $((WAIT * 2)) ] || { st=load-timeout; break; }
-		done
-		if [ "$st" = ok ]; then
-			mon cont
-			wait_for reports_ge 3 || st=no-report
-		fi
-		finish "$tag" "$st"
+		load "$tag" "$f"
 		if [ "$st" = no-load ] && [ -f "/compat/in/$tag.regs" ]; then
 			# The source kernel's registers written into a fresh vCPU
 			# here, in QEMU's order: what KVM refuses.
 			/compat/kvm-regs load "/compat/in/$tag.regs" | sed "s/^/@@LOAD $tag /"
 		fi
 		if [ "$st" = no-load ] && [ -x /bin/strace ]; then
-			# The same load under strace: the ioctls KVM refused.
+			# The same load under strace: the KVM_SET_ONE_REG KVM refused
+			# (strace does not decode the register; kvm-regs load does).
 			# shellcheck disable=SC2086
-			timeout -s KILL 120 strace -f -Z -e trace=ioctl -o "$W/$tag.strace" $QEMU -serial null \
+			timeout -s KILL 120 strace -f -Z -e trace=ioctl -e signal=none \
+				-o "$W/$tag.strace" $QEMU -serial null \
 				-S -incoming "exec:gzip -dc $f" </dev/null >/dev/null 2>&1
-			sed "s/^/@@STRACE $tag /" "$W/$tag.strace" | head -n 40
+			grep 'KVM_SET_ONE_REG' "$W/$tag.strace" | sed 's/^[0-9]* *//; s/0x[0-9a-f]*/ADDR/' |
+				sort | uniq -c | sed "s/^ */@@STRACE $tag /"
 		fi
 	done
+	if [ "$obs" = observe ] && [ -f "/compat/in/$obs_tag.state.gz" ]; then
+		# How QEMU restores a vCPU: every ioctl of a load that works,
+		# runs of the same ioctl collapsed, until the guest runs.
+		PREFIX="strace -f -e trace=ioctl -e signal=none -o $W/observe.strace" \
+			load "observe-$obs_tag" "/compat/in/$obs_tag.state.gz"
+		# (strace names KVM_GET_ONE_REG KVM_ARM_SET_DEVICE_ADDR: same number)
+		sed -n 's/^[0-9]* *ioctl([0-9]*, \([A-Z0-9_]*\).*= \(-1 [A-Z0-9]*\|[0-9]*\).*/\1 \2/p' \
+			"$W/observe.strace" | sed 's/ [0-9][0-9]*$/ ok/; /^KVM_RUN/q' |
+			awk '$0 != prev { if (n) print n, prev; prev = $0; n = 0 } { n++ }
+			     END { if (n) print n, prev }' | sed 's/^/@@OBSERVE /'
+	fi
 	;;
 *)
 	echo "usage: l1.sh source TAG | dest" >&2
