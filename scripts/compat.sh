@@ -54,10 +54,16 @@ image() {
 }
 
 # make check's step: a failure before the verdicts is a result line too.
-[ $MODE = matrix ] || die() {
-	printf 'FAIL  compat/setup: %s (log: %s)\n' "$*" "$LOGS/compat-step.log"
-	exit 1
-}
+verdicts=
+if [ $MODE = check ]; then
+	die() {
+		printf 'FAIL  compat/setup: %s (log: %s)\n' "$*" "$LOGS/compat-step.log"
+		verdicts=1
+		exit 1
+	}
+	trap 'rc=$?; [ $rc = 0 ] || [ -n "$verdicts" ] ||
+		printf "FAIL  compat/setup: exit status %s (log: %s)\n" $rc "$LOGS/compat-step.log"' EXIT
+fi
 
 # The kernels (make compat: no-ops when up to date, as make bench;
 # make check: the base only when missing), the VMM, the initramfs.
@@ -161,6 +167,7 @@ done
 args=(--dir "$C" --cpus "${cpus[*]}" --pairs "${pairs# }")
 [ $MODE = check ] && args+=(--check) || args+=(--csv "$C/matrix.csv" --gnuplot "$C/matrix.gp")
 rc=0
+verdicts=1
 python3 "$TOP/scripts/compat-report.py" "${args[@]}" || rc=$?
 if [ $MODE = matrix ] && [ -f "$C/matrix.gp" ]; then
 	if command -v gnuplot >/dev/null; then
