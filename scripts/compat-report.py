@@ -54,6 +54,10 @@ SYS_NAMES = {
     (3, 3, 14, 3, 2): "CNTVCT_EL0(TIMER_CNT)",
     (3, 3, 14, 0, 2): "CNTV_CVAL_EL0(TIMER_CVAL)",
     (3, 3, 9, 12, 0): "PMCR_EL0",
+    (3, 0, 2, 0, 3): "TCR2_EL1", (3, 0, 10, 2, 2): "PIRE0_EL1",
+    (3, 0, 10, 2, 3): "PIR_EL1", (3, 3, 14, 0, 1): "CNTPCT_EL0(PTIMER_CNT)",
+    (3, 3, 14, 2, 1): "CNTP_CTL_EL0(PTIMER_CTL)",
+    (3, 3, 14, 2, 2): "CNTP_CVAL_EL0(PTIMER_CVAL)",
 }
 FW_NAMES = {0: "KVM_REG_ARM_PSCI_VERSION",
             1: "KVM_REG_ARM_SMCCC_ARCH_WORKAROUND_1",
