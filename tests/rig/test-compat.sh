@@ -73,5 +73,37 @@ cr_dest() {
 	check compat-report-counter-back '^FAIL  compat/base-to-base@cpu: counter went back: 150 after 300'
 	check compat-report-no-state '^FAIL  compat/patched-to-mainline@cpu: destination: no run for this state'
 	check compat-report-no-boot '^FAIL  compat/base-to-patched@nocpu: source base did not boot'
+	# CCSIDR of a cache CLIDR_EL1 does not describe is UNKNOWN: not compared
+	ccs() {	# CNT N CCSIDR0 CCSIDR3: L1 data and instruction caches only
+		printf 'CNT %s REPORT %s\nREG CLIDR_EL1=0x0000000000000003\nREG CCSIDR_EL1[0]=%s\nREG CCSIDR_EL1[3]=%s\nEND %s diffs=0\n' \
+			"$1" "$2" "$3" "$4" "$2"
+	}
+	mkdir -p "$C/ccs"
+	for k in patched base; do
+		{
+			echo "@@BOOTED 6.1.192+ 2 cpus"
+			echo "@@SERIAL-BEGIN $k"
+			echo "L2 START"
+			ccs 0 0 0x701fe00a 0x0
+			ccs 100 1 0x701fe00a 0x0
+			printf '@@SERIAL-END %s\n@@RUN %s ok rc=0\n' "$k" "$k"
+		} >"$C/ccs/source-$k.log"
+	done
+	echo "@@BOOTED 6.12.117 2 cpus" >"$C/ccs/dest-mainline.log"
+	cr_dest "$C/ccs" mainline patched ok "$(ccs 200 2 0x701fe00a 0x2)" "$(ccs 300 3 0x701fe00a 0x2)"
+	cr_dest "$C/ccs" mainline base ok "$(ccs 200 2 0x701fe00b 0x0)" "$(ccs 300 3 0x701fe00b 0x0)"
+	out2=$(python3 "$TOP/scripts/compat-report.py" --dir "$C" --cpus ccs --check \
+		--pairs "patched:mainline base:mainline" 2>&1)
+	if grep -q '^pass  compat/patched-to-mainline@ccs$' <<<"$out2" &&
+	   grep -q 'UNKNOWN values, not compared.*CCSIDR_EL1\[3\] 0x0->0x2' <<<"$out2"; then
+		ok compat-report-ccsidr-unknown
+	else
+		bad compat-report-ccsidr-unknown "$out2"
+	fi
+	if grep -q '^FAIL  compat/base-to-mainline@ccs: the guest read different values: CCSIDR_EL1\[0\] 0x701fe00a->0x701fe00b (logs' <<<"$out2"; then
+		ok compat-report-ccsidr-cache
+	else
+		bad compat-report-ccsidr-cache "$out2"
+	fi
 	if [ "$st" = 1 ]; then ok compat-report-exit; else bad compat-report-exit "exit status $st, expected 1"; fi
 )
