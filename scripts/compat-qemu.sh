@@ -8,7 +8,9 @@
 # (bin/, lib/aarch64-linux-gnu/, lib/ld-linux-aarch64.so.1), for
 # scripts/compat-initramfs.sh.  No /usr/share/qemu file is needed for
 # "-M virt -kernel".  Idempotent: nothing is downloaded or unpacked again
-# while the staged tree is newer than the cached .debs.
+# while the staged tree is newer than the cached .debs.  The matrix is
+# about QEMU 7.2: any other version of qemu-system-arm:arm64 (the apt
+# candidate, or the cached .deb) is an error, named.
 . "$(dirname "$0")/lib.sh"
 
 DEBS=${COMPAT_DEBS:-$BUILD/compat-debs}
@@ -17,6 +19,12 @@ BINS="usr/bin/qemu-system-aarch64 usr/bin/strace"
 READELF=${CROSS}readelf
 mkdir -p "$DEBS" "$BUILD/compat" "$LOGS"
 log=$LOGS/compat-qemu.log
+
+# Debian bookworm's QEMU 7.2, whatever its security update: 1:7.2+dfsg-7+debXuY.
+qemu_72() { [[ $1 =~ ^1:7\.2\+dfsg- ]]; }
+not_72() {	# VERSION WHERE
+	die "qemu-system-arm:arm64 is $1 ($2), not QEMU 7.2 (Debian bookworm's 1:7.2+dfsg-7+debXuY): make compat needs bookworm's arm64 packages"
+}
 
 if [ ! -f "$DEBS/.complete" ]; then
 	SUDO=
@@ -30,6 +38,8 @@ if [ ! -f "$DEBS/.complete" ]; then
 		$SUDO apt-get update -q >"$log" 2>&1 ||
 			{ tail -n 20 "$log" >&2; die "apt-get update failed (log: $log)"; }
 	fi
+	cand=$(apt-cache policy qemu-system-arm:arm64 | sed -n 's/^ *Candidate: //p')
+	qemu_72 "$cand" || not_72 "${cand:-not available}" "apt candidate"
 	# Every real arm64 package in the dependency closure (no virtual
 	# packages, no recommends); the NEEDED closure below picks the
 	# libraries that really go into the initramfs.
@@ -44,6 +54,10 @@ if [ ! -f "$DEBS/.complete" ]; then
 		{ tail -n 20 "$log" >&2; die "apt-get download failed (log: $log)"; }
 	echo "$pkgs" >"$DEBS/.complete"
 fi
+deb=$(find "$DEBS" -maxdepth 1 -name 'qemu-system-arm_*_arm64.deb' | head -n1)
+[ -n "$deb" ] || die "no qemu-system-arm arm64 .deb in $DEBS (remove $DEBS/.complete to download again)"
+ver=$(dpkg-deb -f "$deb" Version)
+qemu_72 "$ver" || not_72 "$ver" "$deb"
 
 if [ -f "$STAGE/.stamp" ] && [ -z "$(find "$DEBS" -name '*.deb' -newer "$STAGE/.stamp" -print -quit)" ]; then
 	echo "compat-qemu: $STAGE is up to date ($(sed -n 1p "$STAGE/.stamp"))"
@@ -93,7 +107,6 @@ done
 interp=$(lib ld-linux-aarch64.so.1) || die "no ld-linux-aarch64.so.1 in libc6:arm64"
 cp "$interp" "$STAGE/lib/ld-linux-aarch64.so.1"
 rm -rf "$ROOT"
-ver=$(cd "$DEBS" && ls qemu-system-arm_*_arm64.deb | sed 's/^qemu-system-arm_\(.*\)_arm64.deb/\1/; s/%3a/:/')
 {
 	echo "qemu-system-arm $ver, ${#seen[@]} libraries, $(du -sh "$STAGE" | cut -f1)"
 	(cd "$STAGE/lib/aarch64-linux-gnu" && ls)

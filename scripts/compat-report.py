@@ -7,10 +7,17 @@ The markers are those of guest/compat/l1.sh, the guest's lines those of
 guest/l2/l2.c.  A cell source->destination is "ok" only if QEMU loaded
 the state, the guest went on counting from where it was (no restart) and
 every value it read after the migration equals what it read on the
-source.  Otherwise: QEMU's own error lines, the registers the guest saw
-change, and a diagnosis (register lists of both kernels, the registers
-KVM refused when the source's list was written into a fresh vCPU, the
-failed ioctls of QEMU under strace).
+source: every complete report after the migration (and each of the
+source's own) equals the source's report 0, the guest itself saw no
+difference from its report 0 (its DIFF lines, carried over in its
+memory), and the virtual counter neither went back nor jumped more than
+MAX_VCT_JUMP seconds across the migration (QEMU stops it while the VM is
+stopped).  A report cut by the migration or by QEMU's exit (no END line,
+or fewer registers than report 0) is not compared.  Otherwise: QEMU's
+own error lines, the registers the guest saw change, and a diagnosis
+(register lists of both kernels, the registers KVM refused when the
+source's list was written into a fresh vCPU, the failed ioctls of QEMU
+under strace).
 
 Usage: compat-report.py --dir D --cpus "max ..." --pairs "base:patched ..."
                         [--csv F] [--gnuplot F] [--check]
@@ -24,6 +31,10 @@ import sys
 
 REQUIRED = {("patched", "patched"), ("base", "patched"),
             ("patched", "base"), ("patched", "mainline")}
+# Seconds the virtual counter may advance between the last report on the
+# source and the first on the destination (about 1 s of guest time
+# between reports; QEMU's "kvm-adjvtime" keeps it still while stopped).
+MAX_VCT_JUMP = 120
 KERNEL_NAMES = {"base": "unpatched 6.1", "patched": "patched",
                 "mainline": "mainline 6.12"}
 
@@ -137,34 +148,50 @@ def read_log(path):
 
 
 def parse_serial(lines):
-    """The L2 guest's output: START seen, every CNT value, complete reports."""
-    out = {"start": False, "cnts": [], "reports": []}
+    """The L2 guest's output: START seen, every CNT value, every (CNTVCT_EL0,
+    CNTFRQ_EL0), the reports that have their END line, and how many
+    reports were cut (no END)."""
+    out = {"start": False, "cnts": [], "vcts": [], "reports": [], "cut": 0}
     cur = None
     for l in lines:
         if l == "L2 START":
             out["start"] = True
+            if cur is not None:
+                out["cut"] += 1
             cur = None
             continue
         m = re.match(r"CNT (\d+) REPORT (\d+)$", l)
         if m:
+            if cur is not None:
+                out["cut"] += 1
             out["cnts"].append(int(m.group(1)))
             cur = {"cnt": int(m.group(1)), "n": int(m.group(2)),
-                   "regs": {}, "diffs": []}
+                   "regs": {}, "diffs": [], "ndiffs": 0, "vct": None}
             continue
         if cur is None:
+            continue
+        m = re.match(r"TIME CNTVCT_EL0=(\d+) CNTFRQ_EL0=(\d+)$", l)
+        if m:
+            cur["vct"] = (int(m.group(1)), int(m.group(2)))
+            out["vcts"].append(cur["vct"])
             continue
         m = re.match(r"REG (\S+)=(\S+)$", l)
         if m:
             cur["regs"][m.group(1)] = m.group(2)
             continue
-        m = re.match(r"DIFF (\S+) ", l)
+        m = re.match(r"DIFF (\S+) before=(\S+) now=(\S+)$", l)
         if m:
-            cur["diffs"].append(m.group(1))
+            cur["diffs"].append(m.groups())
             continue
         m = re.match(r"END (\d+) diffs=(\d+)$", l)
         if m and int(m.group(1)) == cur["n"]:
+            cur["ndiffs"] = int(m.group(2))
             out["reports"].append(cur)
+        else:
+            out["cut"] += 1
         cur = None
+    if cur is not None:
+        out["cut"] += 1
     return out
 
 
@@ -220,6 +247,33 @@ def is_unknown(name, regs):
     return ctype not in (2, 3, 4)	# data or unified cache
 
 
+def changes(before, reports):
+    """(changed, unknown) "NAME before->after" of the registers of report
+    0 (before) that differ in any of reports, the first new value each."""
+    changed, unknown = [], []
+    for name, v in before.items():
+        after = [r["regs"].get(name) for r in reports]
+        if any(a != v for a in after):
+            d = "%s %s->%s" % (name, v, next(a for a in after if a != v))
+            (unknown if is_unknown(name, before) else changed).append(d)
+    return changed, unknown
+
+
+def guest_diffs(before, reports):
+    """What the guest itself found different from its report 0 in reports:
+    its DIFF lines (UNKNOWN values aside) and the differences it counted
+    but whose DIFF line is missing."""
+    out = []
+    for r in reports:
+        for name, b, n in r["diffs"]:
+            if not is_unknown(name, before):
+                out.append("%s %s->%s (report %d)" % (name, b, n, r["n"]))
+        if r["ndiffs"] > len(r["diffs"]):
+            out.append("%d more in report %d (END %d diffs=%d)" % (
+                r["ndiffs"] - len(r["diffs"]), r["n"], r["n"], r["ndiffs"]))
+    return out
+
+
 def cell(d, cpu, src, dst):
     """(result, error, changed registers, notes) of one cell."""
     slog = read_log(os.path.join(d, cpu, "source-%s.log" % src))
@@ -231,9 +285,22 @@ def cell(d, cpu, src, dst):
         err = short_error(slog["err"].get(src, [])) or " ".join(slog["host"])
         return "FAIL", "source: %s %s" % (st[0] if st else "no run", err), [], []
     ss = parse_serial(slog["serial"].get(src, []))
-    if not ss["reports"]:
+    if not ss["reports"] or not ss["reports"][0]["regs"]:
         return "FAIL", "source: the guest printed no complete report", [], []
     before = ss["reports"][0]["regs"]
+
+    # A report with fewer (or other) registers than report 0 was cut.
+    def full(r):
+        return set(r["regs"]) == set(before)
+    pre = [r for r in ss["reports"][1:] if full(r)]
+    changed, _ = changes(before, pre)
+    if changed:
+        return "FAIL", "the guest read different values on the source " \
+            "(before the migration)", changed, []
+    seen = guest_diffs(before, pre)
+    if seen:
+        return "FAIL", "the guest saw different values on the source " \
+            "(before the migration): " + "; ".join(seen), [], []
     if dlog is None or not dlog["booted"]:
         return "FAIL", "destination %s did not boot %s" % (
             dst, " ".join(dlog["host"]) if dlog else ""), [], []
@@ -249,29 +316,46 @@ def cell(d, cpu, src, dst):
     ds = parse_serial(dlog["serial"].get(src, []))
     if ds["start"]:
         return "FAIL", "the guest restarted on the destination", [], []
-    post = ds["reports"][1:]  # the first may have been read on the source
-    if not post or not ds["cnts"]:
-        return "FAIL", "the guest did not continue (%d reports)" % len(
-            ds["reports"]), [], []
+    # Every complete report: the first may have been read on the source
+    # (then it equals report 0 and the next ones were read here).
+    post = [r for r in ds["reports"] if full(r)]
+    ncut = ds["cut"] + len(ds["reports"]) - len(post)
+    if len(post) < 2 or not ds["cnts"]:
+        return "FAIL", "the guest did not continue (%d complete reports, " \
+            "%d cut)" % (len(post), ncut), [], []
     if ds["cnts"][0] <= max(ss["cnts"]):
         return "FAIL", "counter went back: %d after %d" % (
             ds["cnts"][0], max(ss["cnts"])), [], []
-    changed, unknown = [], []
-    for name, v in before.items():
-        after = [r["regs"].get(name) for r in post]
-        if any(a != v for a in after):
-            d = "%s %s->%s" % (name, v, next(a for a in after if a != v))
-            (unknown if is_unknown(name, before) else changed).append(d)
+    if not ss["vcts"] or not ds["vcts"]:
+        return "FAIL", "the guest printed no CNTVCT_EL0 on the %s" % (
+            "destination" if ss["vcts"] else "source"), [], []
+    (svct, sfrq), (dvct, dfrq) = ss["vcts"][-1], ds["vcts"][0]
+    if dvct < svct:
+        return "FAIL", "virtual counter went back: CNTVCT_EL0 %d on the " \
+            "destination after %d on the source (%d ticks)" % (
+                dvct, svct, svct - dvct), [], []
+    frq = max(sfrq, dfrq)
+    if not frq or dvct - svct > MAX_VCT_JUMP * frq:
+        return "FAIL", "virtual counter jumped %s: CNTVCT_EL0 %d on the " \
+            "destination after %d on the source, CNTFRQ_EL0 %d/%d " \
+            "(source/destination), at most %d s" % (
+                "%.1f s" % ((dvct - svct) / frq) if frq else "(no frequency)",
+                dvct, svct, sfrq, dfrq, MAX_VCT_JUMP), [], []
+    changed, unknown = changes(before, post)
     notes = ["counter %d on the source, %d first on the destination; "
-             "%d registers compared in %d reports" % (
-                 max(ss["cnts"]), ds["cnts"][0], len(before), len(post))]
+             "CNTVCT_EL0 %d -> %d (%.3f s at %d Hz); "
+             "%d registers compared in %d reports (%d cut, not compared)" % (
+                 max(ss["cnts"]), ds["cnts"][0], svct, dvct,
+                 (dvct - svct) / frq, frq, len(before), len(post), ncut)]
     if unknown:
         notes.append("UNKNOWN values, not compared (CSSELR selects a cache "
                      "CLIDR_EL1 does not describe): " + " ".join(unknown))
-    if len(post[-1]["regs"]) != len(before):
-        return "FAIL", "incomplete register set after migration", [], notes
     if changed:
         return "FAIL", "the guest read different values", changed, notes
+    seen = guest_diffs(before, post)
+    if seen:
+        return "FAIL", "the guest saw different values from its report 0: " + \
+            "; ".join(seen), [], notes
     return "ok", err, [], notes
 
 

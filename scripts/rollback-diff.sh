@@ -21,13 +21,23 @@
 # lines), differences-CPU.txt (one line per differing key), summary.txt
 # (exit counts of the read loops, base and patched).
 #
-# A probe is cached with the hash of its kernel Image, of the abi-probe
-# binary, the CPU and the QEMU options: the base is re-probed only when
-# Image-base or abi-probe change, the patched kernel when build/Image
-# does.  FORCE=1 re-probes everything.  Two QEMU at a time.
-# Environment: CPUS (the models), QEMU_TIMEOUT (s, per boot, 300),
-#   NO_BOOT=1 (compare the outputs already in build/rollback/, no boot:
-#   the rig's own tests).
+# A probe is cached with the hash of its kernel Image, of what the guest
+# runs from the initramfs (/init, busybox, abi-probe), the CPU, the QEMU
+# options and TEST_TIMEOUT: the base is re-probed only when Image-base or
+# the initramfs's init, busybox or abi-probe change, the patched kernel
+# also when build/Image does.  FORCE=1 re-probes everything.  Two QEMU at
+# a time.
+#
+# An output is usable only if KVM initialised, abi-probe finished with no
+# failure, no value is "missing" or an error, and it has the minimum
+# content: probe.format, capabilities, every variant of ABI_VARIANTS
+# (when supported: a register list, register values and guest reads),
+# kernel.splats.  There must be a result for every configured CPU model
+# (ROLLBACK_NCPUS, by default the number of CPUS: 7).
+# Environment: CPUS (the models), ROLLBACK_NCPUS, QEMU_TIMEOUT (s, per
+#   boot, 300), TEST_TIMEOUT, ABI_VARIANTS (abi-probe's variants), NO_BOOT=1
+#   (compare the outputs already in build/rollback/, no boot: the rig's
+#   own tests).
 . "$(dirname "$0")/lib.sh"
 
 # Whatever stops the script still gives make check a result line.
@@ -45,7 +55,11 @@ on_exit() {
 }
 trap on_exit EXIT
 
-read -r -a cpus <<<"${CPUS:-max neoverse-n1 cortex-a76 cortex-a72 a64fx cortex-a57 cortex-a53}"
+read -r -a cpus <<<"${CPUS-max neoverse-n1 cortex-a76 cortex-a72 a64fx cortex-a57 cortex-a53}"
+ncpus=${ROLLBACK_NCPUS:-${#cpus[@]}}
+[ "${#cpus[@]}" -gt 0 ] || die "no CPU model to probe (CPUS='${CPUS-}')"
+# The variants tools/abi-probe/abi-probe.c probes (variants[]).
+read -r -a variants <<<"${ABI_VARIANTS:-none psci-0.2 pmu-v3 sve ptrauth el1-32bit qemu qemu-restore}"
 R=$BUILD/rollback
 PROBE=$BUILD/tools/abi-probe
 INITRD=${INITRD:-$BUILD/initramfs.cpio}
@@ -69,14 +83,19 @@ if [ -z "${NO_BOOT:-}" ]; then
 	fi
 	qemu_id=$(qemu-system-aarch64 --version | head -n1)
 	probe_sum=$(sha256sum <"$PROBE" | cut -d' ' -f1)
+	# What the guest runs besides the kernel: its /init and busybox.
+	initrd_sum=$(for f in init bin/busybox; do
+		cpio -i --quiet --to-stdout "$f" <"$INITRD" 2>/dev/null | sha256sum
+	done | sha256sum | cut -d' ' -f1)
 	for k in base patched; do
 		img_sum[$k]=$(sha256sum <"${image[$k]}" | cut -d' ' -f1)
 	done
 fi
 
 key() {	# KERNEL CPU
-	echo "image=${img_sum[$1]} probe=$probe_sum cpu=$2 qemu=$qemu_id" \
-		"icount=${ICOUNT-default} smp=${SMP:-2} mem=${MEM:-2G} extra=${QEMU_EXTRA:-}"
+	echo "image=${img_sum[$1]} probe=$probe_sum initrd=$initrd_sum cpu=$2 qemu=$qemu_id" \
+		"icount=${ICOUNT-default} smp=${SMP:-2} mem=${MEM:-2G} extra=${QEMU_EXTRA:-}" \
+		"test-timeout=${TEST_TIMEOUT:-300}"
 }
 
 cached() {	# KERNEL CPU
@@ -86,7 +105,8 @@ cached() {	# KERNEL CPU
 
 probe() {	# KERNEL CPU
 	local log=$R/console-$1-$2.log out=$R/$1-$2.txt
-	rm -f "$R/$1-$2.key"
+	# Nothing of an earlier boot may pass for this one.
+	rm -f "$R/$1-$2.key" "$log" "$out"
 	CPU=$2 RIG_ARGS=/bin/abi-probe "$TOP/scripts/boot.sh" exec "$log" "${image[$1]}" "$INITRD"
 	# The program's output; kernel lines (printk timestamps) are not its.
 	tr -d '\r' <"$log" | awk '/^@@BEGIN exec/ { on = 1; next } /^@@END exec/ { on = 0 } on' |
@@ -116,21 +136,79 @@ for j in "${jobs[@]}"; do
 done
 wait || true
 
+# The first line of an output that says the probe failed: an ioctl
+# error (pr_err's "PREFIX.error WHAT ERRNO", a register KVM lists but
+# does not read), the guest stopping, a value it never reported.
+# Errors that are data (the unlisted CCSIDR indices, restore writes,
+# under abi-new.* / restore.set.*) and the missing exits statistic are
+# not failures.
+failure_line() {	# FILE
+	grep -avE '^(info|abi-new)\.|\.restore\.set\.|\.exits-stat ' "$1" |
+		grep -am1 -E '(^|[ .])error |\.stopped |(^|[ =])missing( |$)'
+}
+
+# What an output lacks of its minimum content, or nothing.
+lacks() {	# FILE
+	awk -v variants="${variants[*]}" '
+	BEGIN { n = split(variants, vs, " ") }
+	/^probe\.format abi-probe\// { format = 1 }
+	/^cap\.[0-9]+ / { caps++ }
+	/^kernel\.splats / { splats = 1 }
+	/^variant\./ {
+		# names have dots ("psci-0.2"): the longest that matches
+		v = ""
+		for (i = 1; i <= n; i++)
+			if (index($1, "variant." vs[i] ".") == 1 && length(vs[i]) > length(v))
+				v = vs[i]
+		if (v == "")
+			next
+		k = substr($1, length("variant." v ".") + 1)
+		if (k == "supported") sup[v] = $2
+		else if (k == "reglist.count") count[v] = $2
+		else if (k ~ /^reg\.[0-9a-f]+$/) regs[v]++
+		else if (k ~ /^guest\./) guest[v]++
+	}
+	function lack(what) { if (out == "") out = what; else out = out ", " what }
+	END {
+		if (!format) lack("probe.format")
+		if (!caps) lack("cap.*")
+		for (i = 1; i <= n; i++) {
+			v = vs[i]
+			if (!(v in sup)) { lack("variant." v); continue }
+			if (sup[v] != "yes") continue
+			ran++
+			if (count[v] + 0 <= 0) lack("variant." v ".reglist.count > 0")
+			if (!regs[v]) lack("variant." v ".reg.*")
+			if (!guest[v]) lack("variant." v ".guest.*")
+		}
+		if (!ran) lack("a supported variant")
+		if (!splats) lack("kernel.splats")
+		print out
+	}' "$1"
+}
+
 # Why a probe is unusable, or nothing.
 broken() {	# KERNEL CPU
-	local log=$R/console-$1-$2.log out=$R/$1-$2.txt
+	local log=$R/console-$1-$2.log out=$R/$1-$2.txt l
 	if ! grep -aq '^@@KVM ok' "$log" 2>/dev/null; then
 		echo "KVM did not initialise on $1 (console log: $log)"
 	elif ! grep -q '^probe\.end ' "$out"; then
 		echo "abi-probe did not finish on $1 (console log: $log)"
 	elif ! grep -q '^probe\.end failures=0$' "$out"; then
-		echo "abi-probe failed on $1: $(grep -m1 ' error \|stopped\|missing' "$out" || grep '^probe\.end' "$out")"
+		echo "abi-probe failed on $1: $(failure_line "$out" || grep '^probe\.end' "$out")"
+	elif l=$(failure_line "$out"); then
+		echo "abi-probe failed on $1 but counted no failure: $l"
+	else
+		l=$(lacks "$out")
+		[ -z "$l" ] || echo "abi-probe output of $1 lacks $l (console log: $log)"
 	fi
 }
 
 : >"$R/summary.txt"
 nfail=0
+declare -A done_cpu=()
 for cpu in "${cpus[@]}"; do
+	done_cpu[$cpu]=1
 	why=$(broken base "$cpu")
 	[ -n "$why" ] || why=$(broken patched "$cpu")
 	if [ -n "$why" ]; then
@@ -211,6 +289,13 @@ for cpu in "${cpus[@]}"; do
 	diff <(grep '^abi-new\.' "$R/base-$cpu.txt") <(grep '^abi-new\.' "$R/patched-$cpu.txt") |
 		sed -n "s/^\([<>]\) /$cpu abi-new \1 /p" >>"$R/summary.txt" || true
 done
+# A result for every configured model: fewer (or the same one twice) is
+# a hole in the matrix, not a pass.
+if [ "${#done_cpu[@]}" != "$ncpus" ]; then
+	printf 'FAIL  rollback-diff: results for %s CPU model(s) (%s), %s configured\n' \
+		"${#done_cpu[@]}" "${!done_cpu[*]}" "$ncpus"
+	nfail=$((nfail + 1))
+fi
 info "rollback-diff took $(($(date +%s) - t0)) s; exit counts in $R/summary.txt"
 reported=1
 [ "$nfail" = 0 ]

@@ -13,11 +13,15 @@
  * guest time, reads the set again and prints it with its counter and the
  * registers that differ from report 0.  After a migration the same
  * program goes on on the destination: its counter continues and every
- * difference from what it read on the source is named.
+ * difference from what it read on the source is named.  Each report
+ * also gives the virtual counter (CNTVCT_EL0) and its frequency: QEMU
+ * stops the virtual counter while the VM is stopped ("kvm-adjvtime"),
+ * so across a migration it must neither go back nor jump far ahead.
  *
- * Output (PL011 at 0x09000000), parsed by scripts/compat-parse.py:
+ * Output (PL011 at 0x09000000), parsed by scripts/compat-report.py:
  *   L2 START                      (only when the program starts)
  *   CNT <counter> REPORT <n>
+ *   TIME CNTVCT_EL0=<decimal> CNTFRQ_EL0=<decimal>
  *   REG <name>=0x<16 hex digits>  or  REG <name>=undef(esr=0x...)
  *   DIFF <name> before=<v> now=<v>
  *   END <n> diffs=<k>
@@ -222,6 +226,22 @@ static void putval(const struct val *v)
 	}
 }
 
+static u64 cntvct(void)
+{
+	u64 v;
+
+	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
+	return v;
+}
+
+static u64 cntfrq(void)
+{
+	u64 v;
+
+	asm volatile("mrs %0, cntfrq_el0" : "=r"(v));
+	return v;
+}
+
 static void report(u64 n, u64 count)
 {
 	unsigned int diffs = 0;
@@ -230,6 +250,10 @@ static void report(u64 n, u64 count)
 	putdec(count);
 	puts(" REPORT ");
 	putdec(n);
+	puts("\nTIME CNTVCT_EL0=");
+	putdec(cntvct());
+	puts(" CNTFRQ_EL0=");
+	putdec(cntfrq());
 	putc('\n');
 	for (unsigned int i = 0; i < NREGS; i++) {
 		puts("REG ");
@@ -257,19 +281,10 @@ static void report(u64 n, u64 count)
 	putc('\n');
 }
 
-static u64 cntvct(void)
-{
-	u64 v;
-
-	asm volatile("isb\n\tmrs %0, cntvct_el0" : "=r"(v));
-	return v;
-}
-
 void main(void)
 {
-	u64 freq, last, n = 0;
+	u64 freq = cntfrq(), last, now, n = 0;
 
-	asm volatile("mrs %0, cntfrq_el0" : "=r"(freq));
 	if (!freq)
 		freq = 62500000;
 	puts("L2 START\n");
@@ -279,9 +294,11 @@ void main(void)
 	last = cntvct();
 	for (;;) {
 		counter++;
-		/* A report about every second of guest time; also when the
-		 * counter went backwards (it may, across hosts). */
-		if (cntvct() - last >= freq) {
+		/* A report about every second of guest time; at once when the
+		 * counter went backwards (it may, across hosts): the report
+		 * shows it, and the next second counts from there. */
+		now = cntvct();
+		if (now < last || now - last >= freq) {
 			read_all(cur);
 			report(++n, counter);
 			last = cntvct();

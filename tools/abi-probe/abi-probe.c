@@ -34,6 +34,12 @@
  * The virtual counter (KVM_REG_ARM_TIMER_CNT) prints as "volatile": it
  * differs between two boots of the same kernel (see reg_volatile()).
  *
+ * Failures (counted in "probe.end failures=N", exit status 1): an ioctl
+ * a VMM needs failing ("PREFIX.error WHAT ERRNO"), the guest stopping
+ * early ("guest.stopped"), a value the guest never reported ("missing")
+ * and a listed register KVM_GET_ONE_REG cannot read ("reg.ID NAME error
+ * ERRNO"): both kernels failing the same way is no proof of anything.
+ *
  * Lines starting with "info." (kernel release, raw exit counts, times,
  * the counter's value, the register list in KVM's order) and
  * "abi-new." (what the series adds and a VMM reaches only through the
@@ -909,6 +915,9 @@ static int regs_read(int vcpu, struct regs *r)
 			r->err[i] = E2BIG;
 		else if (get_reg(vcpu, r->sorted[i], r->val + i * 256))
 			r->err[i] = errno;
+		/* KVM lists it: a VMM must be able to read it */
+		if (r->err[i])
+			failures++;
 	}
 	return 0;
 }
@@ -1143,27 +1152,31 @@ static void pr_items(const char *p, const struct code *c, const struct event *ev
 		printf("%sguest.%s ", p, it->key);
 		switch (it->kind) {
 		case IT_READ:
-			if (!e[0].seen || !e[1].seen)
+			if (!e[0].seen || !e[1].seen) {
 				printf("missing");
-			else if (e[1].val)
+				failures++;
+			} else if (e[1].val) {
 				pr_status(c, e[1].val);
-			else {
+			} else {
 				printf("0x");
 				printf(w, (unsigned long long)e[0].val);
 			}
 			break;
 		case IT_WRITE:
-			if (!e[0].seen)
+			if (!e[0].seen) {
 				printf("missing");
-			else if (e[0].val)
+				failures++;
+			} else if (e[0].val) {
 				pr_status(c, e[0].val);
-			else
+			} else {
 				printf("ok");
+			}
 			break;
 		case IT_HVC:
 			for (k = 0; k < 4; k++) {
 				if (!e[k].seen) {
 					printf("%sx%d=missing", k ? " " : "", k);
+					failures++;
 					continue;
 				}
 				printf("%sx%d=0x", k ? " " : "", k);
@@ -1173,6 +1186,7 @@ static void pr_items(const char *p, const struct code *c, const struct event *ev
 		case IT_LOOP:
 			if (!e[0].seen || !e[1].seen) {
 				printf("missing\n");
+				failures++;
 				continue;
 			}
 			/* Both counts include the MMIO exit that ends the loop.
