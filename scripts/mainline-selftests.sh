@@ -14,8 +14,11 @@
 #    excludes it) but the 6.12.y test still expects it writable, so the
 #    unmodified test fails on mainline 6.12 itself at that line.  Our
 #    kernel follows 6.12's mask.
-# Output: build/mainline-selftests/bin/mainline-set_id_regs (rebuilt only
-# when the 6.12 tarball or this rig changed).
+# Also, unmodified, 6.12's smccc_filter (the SMCCC filter, 6.4) and
+# vpmu_counter_access (the writable PMCR_EL0.N, 6.7), the reference
+# behaviour of those ABIs.
+# Output: build/mainline-selftests/bin/mainline-<test> (rebuilt only when
+# the 6.12 tarball or this rig changed).
 . "$(dirname "$0")/lib.sh"
 
 ML_TREE=${ML_TREE:-$BUILD/mainline}
@@ -31,10 +34,18 @@ KSFT=$ML_TREE/tools/testing/selftests/kvm
 SRC=$KSFT/aarch64/set_id_regs.c
 SHIM=$TOP/tests/mainline/region2-shim.c
 [ -f "$SRC" ] || die "$SRC not found in the 6.12 tree"
+# The unmodified ones, besides set_id_regs
+TESTS="smccc_filter vpmu_counter_access"
 target=$BIN/mainline-set_id_regs
-if [ -x "$target" ] && [ -z "$(find "$ML_TREE/.rig-unpacked" "$SHIM" "$0" -newer "$target" -print -quit)" ]; then
-	exit 0
-fi
+uptodate=1
+for t in set_id_regs $TESTS; do
+	[ -f "$KSFT/aarch64/$t.c" ] || die "$t.c not found in the 6.12 tree"
+	if [ ! -x "$BIN/mainline-$t" ] ||
+		[ -n "$(find "$ML_TREE/.rig-unpacked" "$SHIM" "$0" -newer "$BIN/mainline-$t" -print -quit)" ]; then
+		uptodate=
+	fi
+done
+[ -n "$uptodate" ] && exit 0
 
 : >"$log"
 make -s -C "$ML_TREE" O="$HDR" ARCH=arm64 headers >>"$log" 2>&1 ||
@@ -53,13 +64,19 @@ sed '/REG_FTR_BITS(FTR_LOWER_SAFE, ID_AA64MMFR0_EL1, ASIDBITS, 0),/d' "$SRC" >"$
 inc="-I$ML_TREE/tools/include -I$ML_TREE/tools/arch/arm64/include -I$HDR/usr/include
 	-I$KSFT/include -I$KSFT/include/aarch64 -I$OUT/aarch64 -I$KSFT/..
 	-I$ML_TREE/tools/arch/arm64/include/generated"
-# shellcheck disable=SC2086
-"${CROSS}gcc" -D_GNU_SOURCE= -O2 -g -std=gnu99 -Wall -DCONFIG_64BIT \
-	-U_FORTIFY_SOURCE -fno-builtin-memcmp -fno-builtin-memcpy \
-	-fno-builtin-memset -fno-builtin-strnlen -fno-stack-protector -fno-PIE \
-	-fno-strict-aliasing $inc -static -pthread -no-pie -Wl,--wrap=ioctl \
-	-o "$target.tmp" "$W/set_id_regs.c" "$SHIM" "$OUT"/lib/*.o \
-	"$OUT"/lib/aarch64/*.o -ldl >>"$log" 2>&1 ||
-	{ tail -n 20 "$log" >&2; die "building mainline-set_id_regs failed (log: $log)"; }
-mv "$target.tmp" "$target"
-echo "mainline selftests: $target"
+build() {	# SOURCE TARGET
+	# shellcheck disable=SC2086
+	"${CROSS}gcc" -D_GNU_SOURCE= -O2 -g -std=gnu99 -Wall -DCONFIG_64BIT \
+		-U_FORTIFY_SOURCE -fno-builtin-memcmp -fno-builtin-memcpy \
+		-fno-builtin-memset -fno-builtin-strnlen -fno-stack-protector -fno-PIE \
+		-fno-strict-aliasing $inc -static -pthread -no-pie -Wl,--wrap=ioctl \
+		-o "$2.tmp" "$1" "$SHIM" "$OUT"/lib/*.o \
+		"$OUT"/lib/aarch64/*.o -ldl >>"$log" 2>&1 ||
+		{ tail -n 20 "$log" >&2; die "building $(basename "$2") failed (log: $log)"; }
+	mv "$2.tmp" "$2"
+	echo "mainline selftests: $2"
+}
+build "$W/set_id_regs.c" "$target"
+for t in $TESTS; do
+	build "$KSFT/aarch64/$t.c" "$BIN/mainline-$t"
+done

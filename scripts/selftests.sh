@@ -30,8 +30,10 @@ kmake headers_install >"$log" 2>&1 || { tail -n 20 "$log" >&2; die "headers_inst
 		while read -r t; do
 			grep -q "aarch64/$t\$" "$KSFT/Makefile" && echo "$t"
 		done | sort
-	# Mainline 6.12's own set_id_regs (scripts/mainline-selftests.sh).
-	echo "mainline-set_id_regs=/tests/mainline-set_id_regs"
+	# Mainline 6.12's own tests of the ABIs (scripts/mainline-selftests.sh).
+	for t in set_id_regs smccc_filter vpmu_counter_access; do
+		echo "mainline-$t=/tests/mainline-$t"
+	done
 	# The rig's own programs, run inside the guest as tests too.
 	echo "abi-show=/bin/abi-show"
 	echo "abi-show-json=/bin/abi-show --json"
@@ -97,5 +99,5 @@ for t in $targets; do
 	cmp -s "$t" "$BIN/$(basename "$t")" || cp "$t" "$BIN/"
 done
 "$TOP/scripts/mainline-selftests.sh" || die "mainline selftests failed"
-cp -p "$BUILD/mainline-selftests/bin/mainline-set_id_regs" "$BIN/"
+cp -p "$BUILD/mainline-selftests/bin"/mainline-* "$BIN/"
 echo "selftests: $(grep -vc = "$BUILD/tests.list") programs in $BIN"
