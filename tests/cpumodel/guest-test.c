@@ -8,7 +8,11 @@
  * with the fixture profiles of other CPUs apply and are what the guest
  * reads, and that a model this host cannot run is refused with the field
  * named and leaves the VM exactly as it was (pre-checked, and when KVM
- * itself rejects a write half-way).
+ * itself rejects a write half-way).  Models carry the PMU's number of event
+ * counters (PMCR_EL0.N, lowered and read by the guest) and the CPU
+ * implementations the guest learns through target-implementation discovery
+ * (DISCOVER_IMPL_VER/_CPUS, forwarded by the SMCCC filter and answered by
+ * cm_handle_hypercall()).
  *
  * Usage: cpumodel-test [FIXTURE.json...]
  */
@@ -52,8 +56,12 @@ static bool report_has(const struct cm_report *rep, const char *s)
 	return false;
 }
 
-/* Apply @m to a fresh 2-vCPU VM and check userspace and guest views. */
-static void round_trip(const struct cm_profile *m, const char *what)
+/*
+ * Apply @m to a fresh 2-vCPU VM and check userspace and guest views, and,
+ * for a model with implementations, what the guest learns by asking for
+ * them (this kernel has the SMCCC filter and KVM_REG_ARM_VENDOR_HYP_BMAP_2).
+ */
+static void round_trip_flags(const struct cm_profile *m, unsigned int flags, const char *what)
 {
 	struct cm_report rep = { 0 };
 	struct cm_vm vm;
@@ -65,8 +73,17 @@ static void round_trip(const struct cm_profile *m, const char *what)
 		cm_report_free(&rep);
 		return;
 	}
-	bad = cm_apply(&vm, m, 0, &rep);
+	bad = cm_apply(&vm, m, flags, &rep);
 	CHECK(bad == 0, "%s: applied", what);
+	if (!bad && m->nr_impls && !(flags & CM_APPLY_NO_DISCOVERY))
+		CHECK(vm.discovery && report_has(&rep, "target-implementation discovery: "),
+		      "%s: target-implementation discovery of %d implementation%s set up", what,
+		      m->nr_impls, m->nr_impls > 1 ? "s" : "");
+	if (!bad && (flags & CM_APPLY_NO_DISCOVERY))
+		CHECK(!vm.discovery, "%s: no discovery set up when not asked for", what);
+	if (!bad && m->pmu_counters_set)
+		CHECK(report_has(&rep, "PMCR_EL0.N = "), "%s: apply reports PMCR_EL0.N %u", what,
+		      m->pmu_counters);
 	if (!bad) {
 		bad = cm_verify(&vm, m, &rep);
 		CHECK(bad == 0, "%s: userspace reads the model on both vCPUs", what);
@@ -74,10 +91,20 @@ static void round_trip(const struct cm_profile *m, const char *what)
 			bad = cm_verify_guest(&vm, i, m, &rep);
 			CHECK(bad == 0, "%s: guest MRS reads the model on vCPU %d", what, i);
 		}
+		for (i = 0; i < 2 && vm.discovery; i++) {
+			bad = cm_verify_guest_discovery(&vm, i, m, &rep);
+			CHECK(bad == 0, "%s: guest on vCPU %d discovers the model's %d implementation%s",
+			      what, i, m->nr_impls, m->nr_impls > 1 ? "s" : "");
+		}
 	}
 	dump(&rep);
 	cm_report_free(&rep);
 	cm_vm_destroy(&vm);
+}
+
+static void round_trip(const struct cm_profile *m, const char *what)
+{
+	round_trip_flags(m, 0, what);
 }
 
 /* A writable lower-safe field this host could not offer one step higher. */
@@ -259,10 +286,25 @@ int main(int argc, char **argv)
 	CHECK(host.caps & CM_CAP_WRITABLE_IMP && host.caps & CM_CAP_WRITABLE_MASKS,
 	      "probe: writable masks and writable implementation registers");
 
+	CHECK(!(host.features & (1u << CM_FEAT_PMU_V3)) || host.pmu_counters_set,
+	      "probe: PMCR_EL0.N of the PMU recorded (%u event counters)", host.pmu_counters);
+	{
+		struct cm_impl l[CM_MAX_IMPLS];
+		int n = cm_impls(&host, l);
+
+		CHECK(n >= 1 && l[0].midr == host.r[CM_SLOT_MIDR].val,
+		      "probe: %d CPU implementation%s, the first MIDR_EL1 0x%llx", n, n > 1 ? "s" : "",
+		      (unsigned long long)l[0].midr);
+	}
+
 	text = cm_to_json(&host);
 	CHECK(text && !cm_parse(text, "probe output", &again, &rep) &&
 	      !memcmp(host.r, again.r, sizeof(host.r)) && host.caps == again.caps &&
-	      host.features == again.features && !strcmp(host.kernel, again.kernel),
+	      host.features == again.features && !strcmp(host.kernel, again.kernel) &&
+	      host.nr_impls == again.nr_impls &&
+	      !memcmp(host.impls, again.impls, sizeof(host.impls)) &&
+	      host.pmu_counters_set == again.pmu_counters_set &&
+	      host.pmu_counters == again.pmu_counters,
 	      "probe: JSON round trip is exact");
 	free(text);
 	dump(&rep);
@@ -274,8 +316,32 @@ int main(int argc, char **argv)
 	cm_report_free(&rep);
 	CHECK(!cm_compare(&model, &host, &rep), "compare: self model runs here");
 	cm_report_free(&rep);
+	CHECK(model.nr_impls >= 1 && model.pmu_counters_set == host.pmu_counters_set,
+	      "self model: the host's implementations, PMCR_EL0.N %s", model.pmu_counters_set ? "kept" : "absent");
 	round_trip(&model, "self model");
 	noop_apply(&model, "self model on a new VM");
+	round_trip_flags(&model, CM_APPLY_NO_DISCOVERY, "self model without discovery");
+
+	/*
+	 * Target-implementation discovery of a fleet with three kinds of CPU:
+	 * the guest asks and gets the list, in order, from cm_handle_hypercall().
+	 */
+	other = model;
+	snprintf(other.name, sizeof(other.name), "three-implementations");
+	other.impls[other.nr_impls++] = (struct cm_impl){ 0x414fd0b1, 0x1, 0x0 };	/* Cortex-A76 r4p1 */
+	other.impls[other.nr_impls++] = (struct cm_impl){ 0x412fd050, 0x0, 0x2 };	/* Cortex-A55 r2p0 */
+	round_trip(&other, "model with 3 implementations");
+
+	/* Fewer PMU event counters: userspace and the guest read the lower N. */
+	if (host.pmu_counters_set && host.pmu_counters > 0) {
+		other = model;
+		snprintf(other.name, sizeof(other.name), "fewer-counters");
+		other.pmu_counters = host.pmu_counters - 1;
+		CHECK(!cm_compare(&other, &host, &rep), "fewer counters: compare accepts PMCR_EL0.N %u",
+		      other.pmu_counters);
+		cm_report_free(&rep);
+		round_trip(&other, "model with PMCR_EL0.N lowered");
+	}
 
 	/*
 	 * Other caches than the host's (a smaller L1 data cache): the vCPUs
@@ -345,6 +411,24 @@ int main(int argc, char **argv)
 			CHECK(0, "found a field to lower before %s", field);
 	} else {
 		CHECK(0, "found a writable field to raise above the host");
+	}
+
+	/*
+	 * More PMU event counters than the host has: refused before writing;
+	 * KVM ignores such an N (mainline semantics), which apply finds on
+	 * reading it back, and puts back what it wrote.
+	 */
+	if (host.pmu_counters_set && host.pmu_counters < 31) {
+		bad = host;
+		snprintf(bad.name, sizeof(bad.name), "more-counters");
+		bad.is_model = true;
+		bad.pmu_counters = host.pmu_counters + 1;
+		refused(&bad, "PMCR_EL0.N", 0, "more event counters than the host (pre-checked)");
+		if (lower_field(&bad, CM_SLOT_ID + CM_NR_ID))
+			refused(&bad, "PMCR_EL0.N", CM_APPLY_NO_PRECHECK,
+				"more event counters than the host (ignored by KVM, rolled back)");
+		else
+			CHECK(0, "found a field to lower before PMCR_EL0");
 	}
 
 	/*

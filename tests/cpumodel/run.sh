@@ -12,7 +12,8 @@ WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 export LC_ALL=C
 
-if ! "$TOP/scripts/cpumodel-build.sh" host >"$WORK/build.log" 2>&1; then
+# CPUMODEL=path: test that binary, built elsewhere (nothing built here).
+if [ -z "${CPUMODEL:-}" ] && ! "$TOP/scripts/cpumodel-build.sh" host >"$WORK/build.log" 2>&1; then
 	echo "FAIL  cpumodel/build: $(tail -n 5 "$WORK/build.log" | tr '\n' ' ')"
 	exit 1
 fi
@@ -165,7 +166,7 @@ t impl-midr-mask 1 "MIDR_EL1: model 0x00000001000f0510, host 0x00000000000f0510 
 	"$T" compare "$WORK/midr-high.json" "$FIX/max.json"
 
 # vCPU features: a host without a PMU takes pmu-v3 and PMUVer out.
-mk nopmu max '.name = "nopmu" | .vcpu_features = ["psci-0.2", "ptrauth-address", "ptrauth-generic"]'
+mk nopmu max '.name = "nopmu" | .vcpu_features = ["psci-0.2", "ptrauth-address", "ptrauth-generic"] | del(.pmu_counters)'
 "$T" baseline -o "$WORK/m-nopmu.json" "$FIX/max.json" "$WORK/nopmu.json" 2>/dev/null
 eqv feature-dropped "$(jq -c .vcpu_features "$WORK/m-nopmu.json")" '["psci-0.2","ptrauth-address","ptrauth-generic"]'
 eqv feature-fields-hidden "$(reg "$WORK/m-nopmu.json" id ID_AA64DFR0_EL1)" \
@@ -219,11 +220,85 @@ eqv old-profile-model-ccsidr "$(jq -c '.registers.cache | keys' "$WORK/m-old.jso
 	'["CCSIDR_EL1[1]","CCSIDR_EL1[2]","CLIDR_EL1","CTR_EL0"]'
 t old-profile-model-runs-here 0 "can run on max" "$T" compare "$WORK/m-old.json" "$FIX/max.json"
 
+# --- format version 2: CPU implementations and PMCR_EL0.N --------------------
+# A profile is written with the lowest version that holds it: version 1
+# profiles read and rewrite unchanged.
+mk v1host max '.version = 1 | del(.pmu_counters, .implementations)'
+$T show --json "$WORK/v1host.json" >"$WORK/max-rt.json" 2>&1
+eqv v1-round-trip "$(jq -S . "$WORK/max-rt.json" | cmp - <(jq -S . "$WORK/v1host.json") && echo same)" same
+eqv v1-stays-v1 "$(jq .version "$WORK/max-rt.json")" 1
+# Hosts with a PMU record PMCR_EL0.N; a host with more than one kind of CPU
+# lists them (its implementation registers' first).
+IMAX='{"midr": "0x00000000000f0510", "revidr": "0x0000000000000000", "aidr": "0x0000000000000000"}'
+IA55='{"midr": "0x00000000412fd050", "revidr": "0x0000000000000000", "aidr": "0x0000000000000000"}'
+IN1='{"midr": "0x00000000414fd0c1", "revidr": "0x0000000000000001", "aidr": "0x0000000000000000"}'
+mk p6 max '.version = 2 | .name = "p6" | .pmu_counters = 6'
+mk p4 max '.version = 2 | .name = "p4" | .pmu_counters = 4'
+mk bl max ".version = 2 | .name = \"bl\" | .pmu_counters = 6 | .implementations = [$IMAX, $IA55]"
+mk n1w max ".version = 2 | .name = \"n1w\" | .pmu_counters = 6 | .registers.implementation.MIDR_EL1.value = \"0x00000000414fd0c1\" | .registers.implementation.REVIDR_EL1.value = \"0x0000000000000001\""
+for n in p6 bl; do
+	$T show --json "$WORK/$n.json" >"$WORK/$n-rt.json" 2>&1
+	eqv "v2-round-trip-$n" "$(jq -S . "$WORK/$n-rt.json" | cmp - <(jq -S . "$WORK/$n.json") && echo same)" same
+	$T show --json "$WORK/$n-rt.json" >"$WORK/$n-rt2.json" 2>&1
+	eqv "v2-round-trip-twice-$n" "$(cmp "$WORK/$n-rt.json" "$WORK/$n-rt2.json" && echo same)" same
+done
+t show-pmu-impls 0 "PMU event counters \(PMCR_EL0\.N\): 6" "$T" show "$WORK/bl.json"
+t show-host-impls 0 "\[1\] MIDR_EL1 0x00000000412fd050" "$T" show "$WORK/bl.json"
+# A host that lists only its own implementation is a host with one.
+mk own max ".version = 2 | .implementations = [$IMAX]"
+eqv v2-own-impl-only-is-v1 "$($T show --json "$WORK/own.json" | jq -c '[.version, has("implementations")]')" '[1,false]'
+
+# Baseline: every distinct implementation of every host, in host order,
+# the identity host's first; the fewest event counters.
+t baseline-impls 0 "implementations: 3 \(p6 0xf0510, bl 0x412fd050, n1w 0x414fd0c1\): guests learn them" \
+	"$T" baseline -o "$WORK/m-impls.json" "$WORK/p6.json" "$WORK/bl.json" "$WORK/n1w.json"
+eqv baseline-impls-list "$(jq -c '[.implementations[].midr]' "$WORK/m-impls.json")" \
+	'["0x00000000000f0510","0x00000000412fd050","0x00000000414fd0c1"]'
+eqv baseline-impls-entry "$(jq -c '.implementations[2]' "$WORK/m-impls.json")" "$(jq -c . <<<"$IN1")"
+eqv baseline-impls-v2 "$(jq .version "$WORK/m-impls.json")" 2
+"$T" baseline -o "$WORK/m-same.json" "$FIX/max.json" "$WORK/p6.json" 2>/dev/null
+eqv baseline-impls-distinct "$(jq -c '.implementations | length' "$WORK/m-same.json")" 1
+t baseline-pmu-min 0 "PMCR_EL0\.N = 4 \(fewest event counters\): p6 6, p4 4" \
+	"$T" baseline -o "$WORK/m-pmu.json" "$WORK/p6.json" "$WORK/p4.json"
+eqv baseline-pmu-value "$(jq .pmu_counters "$WORK/m-pmu.json")" 4
+mk nocount v1host '.name = "nocount"'
+t baseline-pmu-old-host 0 "PMCR_EL0\.N: left out, nocount's profile does not record" \
+	"$T" baseline -o "$WORK/m-pmu-old.json" "$WORK/p6.json" "$WORK/nocount.json"
+eqv baseline-pmu-old-host-absent "$(jq 'has("pmu_counters")' "$WORK/m-pmu-old.json")" false
+mk nopmu6 nopmu '.version = 2 | .name = "nopmu6"'
+"$T" baseline -o "$WORK/m-pmu-none.json" "$WORK/p6.json" "$WORK/nopmu6.json" 2>/dev/null
+eqv baseline-pmu-no-feature "$(jq -c '[has("pmu_counters"), (.vcpu_features | index("pmu-v3"))]' "$WORK/m-pmu-none.json")" '[false,null]'
+# Compare: fewer counters, a CPU the model's list lacks, an old host profile.
+t compare-pmu-fewer 1 "PMCR_EL0\.N: model 6 event counters, host 4 \(a VM may have fewer, not more\)" \
+	"$T" compare "$WORK/m-impls.json" "$WORK/p4.json"
+t compare-pmu-lower-ok 0 "can run on p6" "$T" compare "$WORK/m-pmu.json" "$WORK/p6.json"
+t compare-pmu-unrecorded 1 "PMCR_EL0\.N: the model has 4 event counters; the host profile does not record" \
+	"$T" compare "$WORK/m-pmu.json" "$WORK/nocount.json"
+mk a76w max ".version = 2 | .name = \"a76w\" | .pmu_counters = 6 | .registers.implementation.MIDR_EL1.value = \"0x00000000414fd0b1\""
+t compare-impl-not-listed 1 "implementations: the host's MIDR_EL1 0x00000000414fd0b1 REVIDR_EL1 0x0 AIDR_EL1 0x0 is not in the model's list" \
+	"$T" compare "$WORK/m-impls.json" "$WORK/a76w.json"
+t compare-impl-other-cpu 1 "MIDR_EL1 0x00000000412fd050 .* is not in the model's list" \
+	"$T" compare "$WORK/m-same.json" "$WORK/bl.json"
+t compare-impl-listed 0 "can run on bl" "$T" compare "$WORK/m-impls.json" "$WORK/bl.json"
+t show-model-impls 0 "^Implementations \(target-implementation discovery\):" "$T" show "$WORK/m-impls.json"
+
 # --- malformed input: clear error, exit 2, nothing written -------------------
 printf '{"format": "arm64-cpumodel", "version": 1,,}' >"$WORK/syntax.json"
 head -c 200 "$FIX/max.json" >"$WORK/trunc.json"
 : >"$WORK/empty.json"
-mk v2 max '.version = 2'
+mk v3 max '.version = 3'
+mk v1impl v1host ".implementations = [$IMAX]"
+mk v1pmu v1host '.pmu_counters = 6'
+mk implempty max '.version = 2 | .implementations = []'
+mk implobj max ".version = 2 | .implementations = $IMAX"
+mk implkey max ".version = 2 | .implementations = [$IMAX + {\"cpu\": \"a55\"}]"
+mk implmiss max ".version = 2 | .implementations = [$IMAX | del(.revidr)]"
+mk implnum max ".version = 2 | .implementations = [$IMAX | .aidr = 0]"
+mk impldup max ".version = 2 | .implementations = [$IMAX, $IA55, $IMAX]"
+mk impl33 max ".version = 2 | .implementations = [range(33) as \$i | $IMAX | .revidr = (\"0x\" + (\$i | tostring))]"
+mk pmu32 max '.version = 2 | .pmu_counters = 32'
+mk pmustr max '.version = 2 | .pmu_counters = "6"'
+mk pmunofeat nopmu '.version = 2 | .pmu_counters = 6'
 mk noformat max 'del(.format)'
 mk kind max '.kind = "guest"'
 mk unkreg max '.registers.id.ID_FOO_EL1 = {"value": "0x0"}'
@@ -234,7 +309,19 @@ mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
 mk unkfeat max '.vcpu_features += ["sve"]'
 for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
-	 "v2:unsupported profile version 2 \(this tool reads version 1\)" \
+	 "v3:unsupported profile version 3 \(this tool reads versions 1 to 2\)" \
+	 "v1impl:\"implementations\" needs profile version 2 \(the file says version 1\)" \
+	 "v1pmu:\"pmu_counters\" needs profile version 2 \(the file says version 1\)" \
+	 "implempty:\"implementations\" must be a non-empty array" \
+	 "implobj:\"implementations\" must be a non-empty array" \
+	 "implkey:implementations\[0\]: unknown key \"cpu\"" \
+	 "implmiss:implementations\[0\]: \"revidr\" must be a hex string" \
+	 "implnum:implementations\[0\]: \"aidr\" must be a hex string" \
+	 "impldup:implementations\[2\] repeats implementations\[0\]" \
+	 "impl33:\"implementations\" has 33 entries, at most 32" \
+	 "pmu32:\"pmu_counters\" must be the number of event counters \(PMCR_EL0\.N\), 0 to 31" \
+	 "pmustr:\"pmu_counters\" must be the number of event counters" \
+	 "pmunofeat:\"pmu_counters\" needs the pmu-v3 vCPU feature" \
 	 "noformat:not an arm64-cpumodel profile" "kind:\"kind\" must be \"host\" or \"model\"" \
 	 "unkreg:unknown register \"ID_FOO_EL1\" in group \"id\"" \
 	 "wronggroup:unknown register \"CTR_EL0\" in group \"id\"" \

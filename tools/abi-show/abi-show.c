@@ -5,9 +5,11 @@
  * Creates a scratch VM with one vCPU and prints, for a person (default)
  * or for a machine (--json): the kernel release, which guest-ABI
  * capabilities exist, the firmware pseudo-registers (coproc 0x14), the
- * hypercall service bitmaps (coproc 0x16) and the identification
- * registers decoded by field, with the writable masks where the kernel
- * reports them (KVM_ARM_GET_REG_WRITABLE_MASKS).
+ * hypercall service bitmaps (coproc 0x16; KVM_REG_ARM_VENDOR_HYP_BMAP_2
+ * "absent" on kernels without it), the VM device attributes (the SMCCC
+ * filter), the PMU's number of event counters (PMCR_EL0.N) and the
+ * identification registers decoded by field, with the writable masks where
+ * the kernel reports them (KVM_ARM_GET_REG_WRITABLE_MASKS).
  *
  * Field names come from the kernel's arch/arm64/tools/sysreg, turned into
  * sysreg-fields.h at build time.  Static, no library beyond libc.
@@ -196,11 +198,16 @@ static void fw_line(const char *name, uint64_t id, int ret, uint64_t v,
 	if (json) {
 		printf("%s\n    \"%s\": { \"id\": \"0x%016llx\", ", first_entry ? "" : ",",
 		       name, (unsigned long long)id);
-		if (ret)
+		if (ret == -ENOENT)
+			printf("\"absent\": true }");
+		else if (ret)
 			printf("\"error\": \"%s\" }", strerror(-ret));
 		else
 			printf("\"value\": %llu, \"decoded\": \"%s\" }",
 			       (unsigned long long)v, decoded);
+	} else if (ret == -ENOENT) {
+		printf("  %-28s 0x%016llx  %-12s %s\n", name, (unsigned long long)id,
+		       "-", "absent (this kernel does not have it)");
 	} else if (ret) {
 		printf("  %-28s 0x%016llx  %-12s %s\n", name, (unsigned long long)id,
 		       "-", strerror(-ret));
@@ -258,7 +265,8 @@ static void show_bitmaps(int vcpu)
 		{ "STD_BMAP", KVM_REG_ARM_STD_BMAP, { "TRNG_V1_0" } },
 		{ "STD_HYP_BMAP", KVM_REG_ARM_STD_HYP_BMAP, { "PV_TIME" } },
 		{ "VENDOR_HYP_BMAP", KVM_REG_ARM_VENDOR_HYP_BMAP, { "FUNC_FEAT", "PTP" } },
-		{ "VENDOR_HYP_BMAP_2", KVM_REG_ARM_FW_FEAT_BMAP_REG(3),
+		/* 0 after reset and not in KVM_GET_REG_LIST: the VMM's services */
+		{ "VENDOR_HYP_BMAP_2", KVM_REG_ARM_VENDOR_HYP_BMAP_2,
 		  { "DISCOVER_IMPL_VER", "DISCOVER_IMPL_CPUS" } },
 	};
 	size_t i;
@@ -285,6 +293,67 @@ static void show_bitmaps(int vcpu)
 			strcpy(buf, "(none)");
 		fw_line(bmaps[i].name, bmaps[i].id, ret, v, buf);
 	}
+	end_section();
+}
+
+/* VM device attributes (KVM_HAS_DEVICE_ATTR on the VM fd): 1 if present. */
+static void show_vm_attrs(int vm)
+{
+	static const struct {
+		uint32_t group;
+		uint64_t attr;
+		const char *name;
+	} attrs[] = {
+		{ KVM_ARM_VM_SMCCC_CTRL, KVM_ARM_VM_SMCCC_FILTER, "KVM_ARM_VM_SMCCC_FILTER" },
+	};
+	size_t i;
+
+	section("VM device attributes (KVM_HAS_DEVICE_ATTR on the VM fd)", "vm_attributes");
+	first_entry = 1;
+	for (i = 0; i < ARRAY_SIZE(attrs); i++) {
+		struct kvm_device_attr a = { .group = attrs[i].group, .attr = attrs[i].attr };
+		int r = !ioctl(vm, KVM_HAS_DEVICE_ATTR, &a);
+
+		if (json)
+			printf("%s\n    \"%s\": %d", first_entry ? "" : ",", attrs[i].name, r);
+		else
+			printf("  %-40s group %u attr %llu  %s\n", attrs[i].name, attrs[i].group,
+			       (unsigned long long)attrs[i].attr, r ? "yes" : "no");
+		first_entry = 0;
+	}
+	end_section();
+}
+
+/*
+ * The vCPU's PMU: PMCR_EL0 and its N, the number of event counters (a VMM
+ * may lower it before the first run on kernels with writable PMCR_EL0.N).
+ */
+static void show_pmu(int vcpu, int has_pmu)
+{
+	uint64_t id = SYSREG_ID(3, 3, 9, 12, 0), v = 0;
+	int ret = has_pmu ? get_reg(vcpu, id, &v) : -ENOENT;
+
+	section("PMU (vCPU 0; PMCR_EL0.N = number of event counters)", "pmu");
+	first_entry = 1;
+	if (json) {
+		printf("\n    \"PMCR_EL0\": { \"id\": \"0x%016llx\", ", (unsigned long long)id);
+		if (ret == -ENOENT)
+			printf("\"absent\": true }");
+		else if (ret)
+			printf("\"error\": \"%s\" }", strerror(-ret));
+		else
+			printf("\"value\": \"0x%016llx\", \"N\": %llu }", (unsigned long long)v,
+			       (unsigned long long)((v >> 11) & 0x1f));
+	} else if (ret == -ENOENT) {
+		printf("  %-18s (3,3,9,12,0)  absent (%s)\n", "PMCR_EL0",
+		       has_pmu ? "not a register of this vCPU" : "no KVM_CAP_ARM_PMU_V3");
+	} else if (ret) {
+		printf("  %-18s (3,3,9,12,0)  %s\n", "PMCR_EL0", strerror(-ret));
+	} else {
+		printf("  %-18s (3,3,9,12,0)  0x%016llx\n      %-14s [15:11]   %-6llu event counters\n",
+		       "PMCR_EL0", (unsigned long long)v, "N", (unsigned long long)((v >> 11) & 0x1f));
+	}
+	first_entry = 0;
 	end_section();
 }
 
@@ -431,6 +500,8 @@ int main(int argc, char **argv)
 	show_caps(kvm, vm);
 	show_firmware(vcpu);
 	show_bitmaps(vcpu);
+	show_vm_attrs(vm);
+	show_pmu(vcpu, !!(init.features[0] & (1 << KVM_ARM_VCPU_PMU_V3)));
 	show_idregs(vm, vcpu);
 	if (json)
 		printf("\n}\n");

@@ -4,6 +4,7 @@
  * apply the model, read it back from userspace and from guest code.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -34,6 +35,22 @@ _Static_assert(CM_KVM_FW_BMAP == KVM_REG_ARM_FW_FEAT_BMAP, "KVM_REG_ARM_FW_FEAT_
 #define GUEST_SIZE	0x10000UL
 #define GUEST_DATA	0x8000UL
 #define GUEST_MMIO	0x20000000ULL	/* no memslot: a store exits to us */
+#define GUEST_DISC_CODE	0x4000UL	/* cm_verify_guest_discovery() */
+#define GUEST_DISC_DATA	0xc000UL
+
+/* PMCR_EL0 and its N field, the number of event counters. */
+#define PMCR_ID		ARM64_SYS_REG(3, 3, 9, 12, 0)
+#define PMCR_N_SHIFT	11
+#define PMCR_N_MASK	(0x1fULL << PMCR_N_SHIFT)
+#define PMCR_N(v)	((unsigned int)(((v) & PMCR_N_MASK) >> PMCR_N_SHIFT))
+#define DISCOVERY_BITS	(1ULL << KVM_REG_ARM_VENDOR_HYP_BIT_DISCOVER_IMPL_VER | \
+			 1ULL << KVM_REG_ARM_VENDOR_HYP_BIT_DISCOVER_IMPL_CPUS)
+#define SMCCC_KVM_FEATURES	0x86000000u
+#define SMCCC_INVALID_PARAMETER	((uint64_t)-3)
+
+_Static_assert(CM_SMCCC_DISCOVER_IMPL_VER == 0xc6000040u &&
+	       CM_SMCCC_DISCOVER_IMPL_CPUS == CM_SMCCC_DISCOVER_IMPL_VER + 1, "discovery IDs");
+_Static_assert(KVM_REG_ARM_VENDOR_HYP_BMAP_2 == 0x6030000000160003ULL, "BMAP_2");
 
 static int get_reg(int fd, uint64_t id, uint64_t *val)
 {
@@ -57,6 +74,8 @@ static int set_reg(int fd, uint64_t id, uint64_t val)
 	r.addr = (id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U32 ? (uintptr_t)&v32 : (uintptr_t)&val;
 	return ioctl(fd, KVM_SET_ONE_REG, &r) ? -errno : 0;
 }
+
+static uint64_t core_reg(size_t off);
 
 static bool listed(const struct kvm_reg_list *l, uint64_t id)
 {
@@ -200,7 +219,74 @@ static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct 
 			p->r[s].mask = masks[cm_mask_index(e)];
 	}
 	free(l);
+	/* The PMU's event counters, of a vCPU that has a PMU. */
+	if (features & (1u << CM_FEAT_PMU_V3)) {
+		uint64_t pmcr;
+
+		if (!get_reg(v->vcpu[idx], PMCR_ID, &pmcr)) {
+			p->pmu_counters_set = true;
+			p->pmu_counters = PMCR_N(pmcr);
+		}
+	}
 	return 0;
+}
+
+static int read_hex_file(const char *path, uint64_t *v)
+{
+	FILE *f = fopen(path, "r");
+	unsigned long long x;
+	int ok;
+
+	if (!f)
+		return -1;
+	ok = fscanf(f, "%llx", &x) == 1;
+	fclose(f);
+	*v = x;
+	return ok ? 0 : -1;
+}
+
+/*
+ * The host's CPUs of other implementations than the vCPU's (MIDR_EL1 and
+ * REVIDR_EL1 from sysfs; AIDR_EL1, which sysfs lacks, the vCPU's).
+ */
+static void host_cpu_impls(struct cm_profile *p)
+{
+	struct cm_impl own = { p->r[CM_SLOT_MIDR].val, p->r[CM_SLOT_REVIDR].val,
+			       p->r[CM_SLOT_AIDR].val };
+	DIR *d = opendir("/sys/devices/system/cpu");
+	struct dirent *e;
+	int i;
+
+	if (!d || !p->r[CM_SLOT_MIDR].present) {
+		if (d)
+			closedir(d);
+		return;
+	}
+	while ((e = readdir(d))) {
+		char path[512];
+		struct cm_impl im = own;
+		unsigned int cpu;
+		char c;
+
+		if (sscanf(e->d_name, "cpu%u%c", &cpu, &c) != 1)
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/regs/identification/midr_el1",
+			 e->d_name);
+		if (read_hex_file(path, &im.midr))
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/%s/regs/identification/revidr_el1",
+			 e->d_name);
+		if (read_hex_file(path, &im.revidr))
+			im.revidr = 0;
+		if (!memcmp(&im, &own, sizeof(im)))
+			continue;
+		for (i = 0; i < p->nr_impls; i++)
+			if (!memcmp(&im, &p->impls[i], sizeof(im)))
+				break;
+		if (i == p->nr_impls && p->nr_impls < CM_MAX_IMPLS - 1)
+			p->impls[p->nr_impls++] = im;
+	}
+	closedir(d);
 }
 
 int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep)
@@ -223,6 +309,7 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep)
 	vm_close(&v);
 	if (ret)
 		return ret;
+	host_cpu_impls(p);
 	uname(&u);
 	snprintf(p->kernel, sizeof(p->kernel), "%s", u.release);
 	snprintf(p->name, sizeof(p->name), "%s", name);
@@ -266,15 +353,133 @@ static int apply_order(int *order)
 
 struct undo {
 	int vcpu;
-	int slot;
+	int slot;	/* a profile slot, or UNDO_PMCR/UNDO_BMAP_2 */
 	uint64_t old;
 };
+
+enum { UNDO_PMCR = CM_NR_SLOTS, UNDO_BMAP_2, UNDO_NR_SLOTS };
+
+static uint64_t undo_id(int slot)
+{
+	if (slot == UNDO_PMCR)
+		return PMCR_ID;
+	if (slot == UNDO_BMAP_2)
+		return KVM_REG_ARM_VENDOR_HYP_BMAP_2;
+	return cm_slot_kvm_id(slot);
+}
+
+static const char *undo_name(int slot)
+{
+	if (slot == UNDO_PMCR)
+		return "PMCR_EL0";
+	if (slot == UNDO_BMAP_2)
+		return "VENDOR_HYP_BMAP_2";
+	return cm_slot_name(slot);
+}
+
+/*
+ * PMCR_EL0.N: a lower N written through any vCPU before the first run is
+ * the VM's (KVM ignores a higher one, and any change once the VM has run,
+ * so the value is read back).  Plain 6.1 keeps it per vCPU.
+ */
+static int apply_pmu(struct cm_vm *v, const struct cm_profile *model, struct undo *undo,
+		     int *nundo, struct cm_report *rep)
+{
+	uint64_t old, now;
+	int c, err, written = 0;
+
+	for (c = 0; c < v->nr_vcpus; c++) {
+		err = get_reg(v->vcpu[c], PMCR_ID, &old);
+		if (err) {
+			cm_report_add(rep, true, "PMCR_EL0: vCPU %d: %s", c, strerror(-err));
+			return 1;
+		}
+		if (PMCR_N(old) == model->pmu_counters)
+			continue;
+		err = set_reg(v->vcpu[c], PMCR_ID, (old & ~PMCR_N_MASK) |
+			      (uint64_t)model->pmu_counters << PMCR_N_SHIFT);
+		if (err) {
+			cm_report_add(rep, true, "PMCR_EL0.N: KVM rejected %u (current %u) on vCPU %d: %s",
+				      model->pmu_counters, PMCR_N(old), c, strerror(-err));
+			return 1;
+		}
+		undo[(*nundo)++] = (struct undo){ c, UNDO_PMCR, old };
+		written++;
+		if (get_reg(v->vcpu[c], PMCR_ID, &now) || PMCR_N(now) != model->pmu_counters) {
+			cm_report_add(rep, true, "PMCR_EL0.N: KVM kept %u event counters on vCPU %d, not the model's %u (the host has fewer, or the VM has run)",
+				      PMCR_N(now), c, model->pmu_counters);
+			return 1;
+		}
+	}
+	cm_report_add(rep, false, "PMCR_EL0.N = %u event counters%s (the host's: %u)",
+		      model->pmu_counters, written ? "" : ", as the VM had",
+		      v->host.pmu_counters_set ? v->host.pmu_counters : model->pmu_counters);
+	return 0;
+}
+
+/*
+ * Target-implementation discovery: KVM_REG_ARM_VENDOR_HYP_BMAP_2 tells the
+ * guest the calls exist, the SMCCC filter forwards them to the VMM, which
+ * answers from the model's list (cm_handle_hypercall()).  Last, since a
+ * filter range cannot be taken back.
+ */
+static int apply_discovery(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
+			   struct undo *undo, int *nundo, struct cm_report *rep)
+{
+	struct kvm_smccc_filter f = { .base = CM_SMCCC_DISCOVER_IMPL_VER, .nr_functions = 2,
+				      .action = KVM_SMCCC_FILTER_FWD_TO_USER };
+	struct kvm_device_attr attr = { .group = KVM_ARM_VM_SMCCC_CTRL,
+					.attr = KVM_ARM_VM_SMCCC_FILTER };
+	bool required = flags & CM_APPLY_DISCOVERY, filter;
+	uint64_t bmap = 0;
+	int err;
+
+	if (v->discovery) {
+		cm_report_add(rep, false, "target-implementation discovery: already set up on this VM");
+		return 0;
+	}
+	filter = !ioctl(v->vm, KVM_HAS_DEVICE_ATTR, &attr);
+	err = get_reg(v->vcpu[0], KVM_REG_ARM_VENDOR_HYP_BMAP_2, &bmap);
+	if (!filter || err) {
+		cm_report_add(rep, required, "target-implementation discovery: %s, this kernel lacks %s%s%s; guests learn only MIDR_EL1, not the model's %d implementation%s",
+			      required ? "REQUIRED" : "not set up",
+			      filter ? "" : "the SMCCC filter (KVM_ARM_VM_SMCCC_FILTER)",
+			      !filter && err ? " and " : "",
+			      err ? "KVM_REG_ARM_VENDOR_HYP_BMAP_2" : "", model->nr_impls,
+			      model->nr_impls > 1 ? "s" : "");
+		return required;
+	}
+	if ((bmap | DISCOVERY_BITS) != bmap) {
+		err = set_reg(v->vcpu[0], KVM_REG_ARM_VENDOR_HYP_BMAP_2, bmap | DISCOVERY_BITS);
+		if (err) {
+			cm_report_add(rep, true, "VENDOR_HYP_BMAP_2: KVM rejected 0x%llx (current 0x%llx): %s",
+				      (unsigned long long)(bmap | DISCOVERY_BITS),
+				      (unsigned long long)bmap, strerror(-err));
+			return 1;
+		}
+		undo[(*nundo)++] = (struct undo){ 0, UNDO_BMAP_2, bmap };
+	}
+	attr.addr = (uintptr_t)&f;
+	if (ioctl(v->vm, KVM_SET_DEVICE_ATTR, &attr)) {
+		cm_report_add(rep, true, "SMCCC filter forwarding 0x%x-0x%x to the VMM: %s%s",
+			      CM_SMCCC_DISCOVER_IMPL_VER, CM_SMCCC_DISCOVER_IMPL_CPUS, strerror(errno),
+			      errno == EBUSY ? " (the VM has run)" :
+			      errno == EEXIST ? " (another range covers them)" : "");
+		return 1;
+	}
+	v->discovery = true;
+	cm_report_add(rep, false, "target-implementation discovery: %d implementation%s; VENDOR_HYP_BMAP_2 = 0x%llx, the SMCCC filter forwards 0x%x-0x%x to the VMM (cm_handle_hypercall())",
+		      model->nr_impls, model->nr_impls > 1 ? "s" : "",
+		      (unsigned long long)(bmap | DISCOVERY_BITS), CM_SMCCC_DISCOVER_IMPL_VER,
+		      CM_SMCCC_DISCOVER_IMPL_CPUS);
+	return 0;
+}
 
 int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
 	     struct cm_report *rep)
 {
 	struct undo *undo;
-	int order[CM_NR_SLOTS], n, i, k, c, nundo = 0, bad = 0;
+	int order[CM_NR_SLOTS], n, i, k, c, nundo = 0, nregs, bad = 0;
 	char names[256];
 
 	/*
@@ -297,7 +502,7 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 			return bad;
 		}
 	}
-	undo = calloc((size_t)v->nr_vcpus * CM_NR_SLOTS, sizeof(*undo));
+	undo = calloc((size_t)v->nr_vcpus * UNDO_NR_SLOTS, sizeof(*undo));
 	if (!undo) {
 		cm_report_add(rep, true, "out of memory");
 		return -1;
@@ -332,22 +537,29 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 			undo[nundo++] = (struct undo){ c, s, old };
 		}
 	}
+	if (!bad && model->pmu_counters_set && (model->features & (1u << CM_FEAT_PMU_V3)))
+		bad += apply_pmu(v, model, undo, &nundo, rep);
+	/* Counted apart: the VM's listed registers, which a VMM saves. */
+	nregs = nundo;
+	if (!bad && model->is_model && model->nr_impls && !(flags & CM_APPLY_NO_DISCOVERY))
+		bad += apply_discovery(v, model, flags, undo, &nundo, rep);
 	if (bad) {
 		/* Put back what was written, newest first. */
 		while (nundo--) {
 			struct undo *u = &undo[nundo];
+			int err = set_reg(v->vcpu[u->vcpu], undo_id(u->slot), u->old);
 
-			if (set_reg(v->vcpu[u->vcpu], cm_slot_kvm_id(u->slot), u->old))
+			if (err)
 				cm_report_add(rep, true, "%s: could not restore 0x%llx on vCPU %d: %s",
-					      cm_slot_name(u->slot), (unsigned long long)u->old,
-					      u->vcpu, strerror(errno));
+					      undo_name(u->slot), (unsigned long long)u->old,
+					      u->vcpu, strerror(-err));
 		}
 		cm_report_add(rep, true, "model %s not applied: the VM was left as it was",
 			      model->name);
 	} else {
 		/* Registers already at the model's value are not written. */
 		cm_report_add(rep, false, "model %s applied: %d register writes on %d vCPUs",
-			      model->name, nundo, v->nr_vcpus);
+			      model->name, nregs, v->nr_vcpus);
 	}
 	free(undo);
 	return bad;
@@ -381,8 +593,69 @@ int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report 
 				bad++;
 			}
 		}
+		if (model->pmu_counters_set && (model->features & (1u << CM_FEAT_PMU_V3))) {
+			err = get_reg(v->vcpu[c], PMCR_ID, &val);
+			if (err || PMCR_N(val) != model->pmu_counters) {
+				cm_report_add(rep, true, "vCPU %d: PMCR_EL0.N: model %u, VM %s%u", c,
+					      model->pmu_counters, err ? strerror(-err) : "",
+					      err ? 0 : PMCR_N(val));
+				bad++;
+			}
+		}
+		if (v->discovery) {
+			err = get_reg(v->vcpu[c], KVM_REG_ARM_VENDOR_HYP_BMAP_2, &val);
+			if (err || (val & DISCOVERY_BITS) != DISCOVERY_BITS) {
+				cm_report_add(rep, true, "vCPU %d: VENDOR_HYP_BMAP_2: 0x%llx%s, without the discovery bits 0x%llx",
+					      c, (unsigned long long)val, err ? " (unreadable)" : "",
+					      (unsigned long long)DISCOVERY_BITS);
+				bad++;
+			}
+		}
 	}
 	return bad;
+}
+
+/* ---- the VMM's part of target-implementation discovery ------------------ */
+
+int cm_handle_hypercall(const struct cm_profile *model, int vcpu_fd, struct kvm_run *run)
+{
+	struct cm_impl l[CM_MAX_IMPLS];
+	uint64_t x[4] = { 0 }, idx;
+	int n, i, err;
+
+	if (run->exit_reason != KVM_EXIT_HYPERCALL ||
+	    (run->hypercall.nr != CM_SMCCC_DISCOVER_IMPL_VER &&
+	     run->hypercall.nr != CM_SMCCC_DISCOVER_IMPL_CPUS))
+		return 0;
+	n = model->is_model ? cm_impls(model, l) : 0;
+	if (!n)
+		return 0;
+	if (run->hypercall.nr == CM_SMCCC_DISCOVER_IMPL_VER) {
+		x[1] = CM_DISCOVER_IMPL_VERSION;
+		x[2] = (uint64_t)n;
+	} else {
+		err = get_reg(vcpu_fd, core_reg(offsetof(struct kvm_regs, regs.regs[1])), &idx);
+		if (err) {
+			errno = -err;
+			return -1;
+		}
+		if (idx < (uint64_t)n) {
+			x[1] = l[idx].midr;
+			x[2] = l[idx].revidr;
+			x[3] = l[idx].aidr;
+		} else {
+			x[0] = SMCCC_INVALID_PARAMETER;
+		}
+	}
+	/* The PC is already past the HVC/SMC: the results are all there is to do. */
+	for (i = 0; i < 4; i++) {
+		err = set_reg(vcpu_fd, core_reg(offsetof(struct kvm_regs, regs.regs[i])), x[i]);
+		if (err) {
+			errno = -err;
+			return -1;
+		}
+	}
+	return 1;
 }
 
 /* ---- guest code ------------------------------------------------------- */
@@ -399,6 +672,12 @@ static uint32_t a64_mrs(const int e[5], int rt)
 #define A64_STR_X0_X1_POST8	0xf8008420u	/* str x0, [x1], #8 */
 #define A64_STR_XZR_X3		0xf900007fu	/* str xzr, [x3] */
 #define A64_B_SELF		0x14000000u
+/*
+ * First instruction of guest code: after an MMIO exit KVM_RUN steps the PC
+ * past the instruction that made it, whatever PC userspace set since, so a
+ * vCPU that ran before starts at the second instruction.
+ */
+#define A64_NOP			0xd503201fu
 #define A64_MOVZ_X2(imm)	(0xd2800002u | (uint32_t)(imm) << 5)
 
 static uint64_t core_reg(size_t off)
@@ -456,63 +735,42 @@ static void guest_view(struct cm_vm *v, int idx, struct guest_view *g)
 	}
 }
 
-int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
-		    struct cm_report *rep)
+/* Guest memory (one slot at GUEST_IPA), mapped once per VM. */
+static int guest_mem(struct cm_vm *v, struct cm_report *rep)
 {
 	struct kvm_userspace_memory_region region;
-	int slots[CM_NR_SLOTS], n = 0, s, e[5], i, bad = 0, mmap_size;
-	uint32_t *code;
-	uint64_t *data;
-	struct kvm_run *run;
-	struct guest_view view;
-	char names[256];
 
-	if (!v->mem) {
-		v->mem_size = GUEST_SIZE;
-		v->mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		if (v->mem == MAP_FAILED) {
-			v->mem = NULL;
-			cm_report_add(rep, true, "guest memory: %s", strerror(errno));
-			return -1;
-		}
-		region = (struct kvm_userspace_memory_region){
-			.slot = 0, .guest_phys_addr = GUEST_IPA, .memory_size = GUEST_SIZE,
-			.userspace_addr = (uintptr_t)v->mem,
-		};
-		if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &region)) {
-			cm_report_add(rep, true, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
-			return -1;
-		}
-	}
-	code = v->mem;
-	data = (uint64_t *)((char *)v->mem + GUEST_DATA);
-	for (s = 0; s < CM_NR_SLOTS; s++) {
-		if (!model->r[s].present || cm_slot_group(s) > CM_G_IMPL ||
-		    (cm_slot_group(s) == CM_G_IMPL && !model->impl_set))
-			continue;
-		if (cm_slot_enc(s, e)) {
-			*code++ = a64_mrs(e, 0);
-		} else {
-			*code++ = A64_MOVZ_X2(s - CM_SLOT_CCSIDR);
-			*code++ = A64_MSR_CSSELR_X2;
-			*code++ = A64_ISB;
-			*code++ = A64_MRS_X0_CCSIDR;
-		}
-		*code++ = A64_STR_X0_X1_POST8;
-		slots[n++] = s;
-	}
-	*code++ = A64_STR_XZR_X3;
-	*code++ = A64_B_SELF;
-	memset(data, 0xa5, n * sizeof(*data));
-
-	if (set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.pc)), GUEST_IPA) ||
-	    set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.regs[1])),
-		    GUEST_IPA + GUEST_DATA) ||
-	    set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.regs[3])), GUEST_MMIO)) {
-		cm_report_add(rep, true, "setting the guest's PC/X1/X3: %s", strerror(errno));
+	if (v->mem)
+		return 0;
+	v->mem_size = GUEST_SIZE;
+	v->mem = mmap(NULL, GUEST_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (v->mem == MAP_FAILED) {
+		v->mem = NULL;
+		cm_report_add(rep, true, "guest memory: %s", strerror(errno));
 		return -1;
 	}
+	region = (struct kvm_userspace_memory_region){
+		.slot = 0, .guest_phys_addr = GUEST_IPA, .memory_size = GUEST_SIZE,
+		.userspace_addr = (uintptr_t)v->mem,
+	};
+	if (ioctl(v->vm, KVM_SET_USER_MEMORY_REGION, &region)) {
+		cm_report_add(rep, true, "KVM_SET_USER_MEMORY_REGION: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Run vCPU @idx until its guest stores to GUEST_MMIO, answering the
+ * target-implementation discovery calls from @model on the way.  Returns
+ * 0, or -1 with the reason in @rep.
+ */
+static int guest_run(struct cm_vm *v, int idx, const struct cm_profile *model, int max_exits,
+		     int *hypercalls, struct cm_report *rep)
+{
+	struct kvm_run *run;
+	int i, mmap_size, ret = 0;
+
 	/* A vCPU with a PMU only runs once its PMU is set up. */
 	if (model->features & (1u << CM_FEAT_PMU_V3)) {
 		struct kvm_device_attr attr = { .group = KVM_ARM_VCPU_PMU_V3_CTRL,
@@ -530,32 +788,109 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 		cm_report_add(rep, true, "mmap of the vCPU: %s", strerror(errno));
 		return -1;
 	}
-	for (i = 0; i < 16; i++) {
+	for (i = 0; i < max_exits; i++) {
 		if (ioctl(v->vcpu[idx], KVM_RUN, 0) && errno != EINTR) {
 			cm_report_add(rep, true, "KVM_RUN: %s", strerror(errno));
-			bad = -1;
+			ret = -1;
 			break;
 		}
 		if (run->exit_reason == KVM_EXIT_MMIO && run->mmio.phys_addr == GUEST_MMIO)
 			break;
+		if (run->exit_reason == KVM_EXIT_HYPERCALL) {
+			int h = cm_handle_hypercall(model, v->vcpu[idx], run);
+
+			if (h == 1) {
+				if (hypercalls)
+					(*hypercalls)++;
+				continue;
+			}
+			cm_report_add(rep, true, "guest's call 0x%llx exited to userspace and %s",
+				      (unsigned long long)run->hypercall.nr,
+				      h ? strerror(errno) : "cm_handle_hypercall() does not answer it");
+			ret = -1;
+			break;
+		}
 		if (run->exit_reason != KVM_EXIT_INTR) {
 			cm_report_add(rep, true, "guest stopped with exit reason %u instead of reporting",
 				      run->exit_reason);
-			bad = -1;
+			ret = -1;
 			break;
 		}
 	}
 	munmap(run, mmap_size);
-	if (bad)
-		return bad;
-	if (i == 16) {
-		cm_report_add(rep, true, "guest did not finish reading its registers");
+	if (!ret && i == max_exits) {
+		cm_report_add(rep, true, "guest did not finish");
+		ret = -1;
+	}
+	return ret;
+}
+
+/* The pseudo-slot of PMCR_EL0 among what cm_verify_guest() reads. */
+#define GUEST_PMCR	CM_NR_SLOTS
+
+int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
+		    struct cm_report *rep)
+{
+	static const int pmcr_enc[5] = { 3, 3, 9, 12, 0 };
+	int slots[CM_NR_SLOTS + 1], n = 0, s, e[5], i, bad = 0;
+	uint32_t *code;
+	uint64_t *data;
+	struct guest_view view;
+	char names[256];
+
+	if (guest_mem(v, rep))
+		return -1;
+	code = v->mem;
+	data = (uint64_t *)((char *)v->mem + GUEST_DATA);
+	*code++ = A64_NOP;
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		if (!model->r[s].present || cm_slot_group(s) > CM_G_IMPL ||
+		    (cm_slot_group(s) == CM_G_IMPL && !model->impl_set))
+			continue;
+		if (cm_slot_enc(s, e)) {
+			*code++ = a64_mrs(e, 0);
+		} else {
+			*code++ = A64_MOVZ_X2(s - CM_SLOT_CCSIDR);
+			*code++ = A64_MSR_CSSELR_X2;
+			*code++ = A64_ISB;
+			*code++ = A64_MRS_X0_CCSIDR;
+		}
+		*code++ = A64_STR_X0_X1_POST8;
+		slots[n++] = s;
+	}
+	/* The PMU's event counters, as the guest reads PMCR_EL0. */
+	if (model->pmu_counters_set && (model->features & (1u << CM_FEAT_PMU_V3))) {
+		*code++ = a64_mrs(pmcr_enc, 0);
+		*code++ = A64_STR_X0_X1_POST8;
+		slots[n++] = GUEST_PMCR;
+	}
+	*code++ = A64_STR_XZR_X3;
+	*code++ = A64_B_SELF;
+	memset(data, 0xa5, n * sizeof(*data));
+
+	if (set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.pc)), GUEST_IPA) ||
+	    set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.regs[1])),
+		    GUEST_IPA + GUEST_DATA) ||
+	    set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.regs[3])), GUEST_MMIO)) {
+		cm_report_add(rep, true, "setting the guest's PC/X1/X3: %s", strerror(errno));
 		return -1;
 	}
+	if (guest_run(v, idx, model, 16, NULL, rep))
+		return -1;
 	guest_view(v, idx, &view);
 	for (i = 0; i < n; i++) {
-		uint64_t exp = model->r[s = slots[i]].val;
+		uint64_t exp;
 
+		s = slots[i];
+		if (s == GUEST_PMCR) {
+			if (PMCR_N(data[i]) != model->pmu_counters) {
+				cm_report_add(rep, true, "guest on vCPU %d: PMCR_EL0.N reads %u, model %u",
+					      idx, PMCR_N(data[i]), model->pmu_counters);
+				bad++;
+			}
+			continue;
+		}
+		exp = model->r[s].val;
 		if (view.own && (s == cm_slot_by_name("ID_AA64MMFR2_EL1") ||
 				 s == cm_slot_by_name("ID_MMFR4_EL1")))
 			exp &= ~field_mask(s, "CCIDX");
@@ -578,6 +913,109 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 			      (unsigned long long)data[i], (unsigned long long)exp);
 		bad++;
 	}
+	return bad;
+}
+
+/* A64 encodings of the discovery guest code. */
+#define A64_MOVZ_W(rd, imm)	(0x52800000u | (uint32_t)(imm) << 5 | (rd))
+#define A64_MOVK_W_16(rd, imm)	(0x72a00000u | (uint32_t)(imm) << 5 | (rd))	/* lsl #16 */
+#define A64_MOVZ_X(rd, imm)	(0xd2800000u | (uint32_t)(imm) << 5 | (rd))
+#define A64_HVC_0		0xd4000002u
+#define A64_STP_X0_X1_X19_POST	0xa8810660u	/* stp x0, x1, [x19], #16 */
+#define A64_STP_X2_X3_X19_POST	0xa8810e62u	/* stp x2, x3, [x19], #16 */
+#define A64_STR_XZR_X20		0xf900029fu	/* str xzr, [x20] */
+
+int cm_verify_guest_discovery(struct cm_vm *v, int idx, const struct cm_profile *model,
+			      struct cm_report *rep)
+{
+	struct cm_impl l[CM_MAX_IMPLS];
+	uint32_t fn[CM_MAX_IMPLS + 3], *code;
+	uint64_t arg[CM_MAX_IMPLS + 3], *r;
+	int n, ncalls = 0, i, bad = 0, answered = 0;
+
+	if (!v->discovery) {
+		cm_report_add(rep, true, "target-implementation discovery is not set up on this VM (see cm_apply()'s report)");
+		return -1;
+	}
+	n = cm_impls(model, l);
+	/* The KVM features call (x2: services 64-95), the version, each CPU and one more. */
+	fn[ncalls] = SMCCC_KVM_FEATURES;
+	arg[ncalls++] = 0;
+	fn[ncalls] = CM_SMCCC_DISCOVER_IMPL_VER;
+	arg[ncalls++] = 0;
+	for (i = 0; i <= n; i++) {
+		fn[ncalls] = CM_SMCCC_DISCOVER_IMPL_CPUS;
+		arg[ncalls++] = (uint64_t)i;
+	}
+	if (guest_mem(v, rep))
+		return -1;
+	code = (uint32_t *)((char *)v->mem + GUEST_DISC_CODE);
+	r = (uint64_t *)((char *)v->mem + GUEST_DISC_DATA);
+	*code++ = A64_NOP;
+	for (i = 0; i < ncalls; i++) {
+		*code++ = A64_MOVZ_W(0, fn[i] & 0xffff);
+		*code++ = A64_MOVK_W_16(0, fn[i] >> 16);
+		*code++ = A64_MOVZ_X(1, arg[i]);
+		*code++ = A64_MOVZ_X(2, 0);
+		*code++ = A64_MOVZ_X(3, 0);
+		*code++ = A64_HVC_0;
+		*code++ = A64_STP_X0_X1_X19_POST;
+		*code++ = A64_STP_X2_X3_X19_POST;
+	}
+	*code++ = A64_STR_XZR_X20;
+	*code++ = A64_B_SELF;
+	memset(r, 0xa5, ncalls * 4 * sizeof(*r));
+
+	if (set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.pc)),
+		    GUEST_IPA + GUEST_DISC_CODE) ||
+	    set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.regs[19])),
+		    GUEST_IPA + GUEST_DISC_DATA) ||
+	    set_reg(v->vcpu[idx], core_reg(offsetof(struct kvm_regs, regs.regs[20])), GUEST_MMIO)) {
+		cm_report_add(rep, true, "setting the guest's PC/X19/X20: %s", strerror(errno));
+		return -1;
+	}
+	if (guest_run(v, idx, model, 16 + ncalls, &answered, rep))
+		return -1;
+
+	/* r[0..3]: the KVM features call. */
+	if (r[0] == (uint64_t)-1) {
+		cm_report_add(rep, false, "guest on vCPU %d: the KVM features call is not offered (VENDOR_HYP_BMAP FUNC_FEAT clear): guests cannot find the discovery calls",
+			      idx);
+	} else if ((r[2] & DISCOVERY_BITS) != DISCOVERY_BITS) {
+		cm_report_add(rep, true, "guest on vCPU %d: the KVM features call returns 0x%llx in x2, without DISCOVER_IMPL_VER/_CPUS (VENDOR_HYP_BMAP_2)",
+			      idx, (unsigned long long)r[2]);
+		bad++;
+	}
+	r += 4;
+	if (r[0] || r[1] != CM_DISCOVER_IMPL_VERSION || r[2] != (uint64_t)n) {
+		cm_report_add(rep, true, "guest on vCPU %d: DISCOVER_IMPL_VER returns 0x%llx 0x%llx %llu, expected 0 0x%x %d",
+			      idx, (unsigned long long)r[0], (unsigned long long)r[1],
+			      (unsigned long long)r[2], CM_DISCOVER_IMPL_VERSION, n);
+		bad++;
+	}
+	for (i = 0; i <= n; i++) {
+		r += 4;
+		if (i < n && (r[0] || r[1] != l[i].midr || r[2] != l[i].revidr || r[3] != l[i].aidr)) {
+			cm_report_add(rep, true, "guest on vCPU %d: DISCOVER_IMPL_CPUS(%d) returns 0x%llx MIDR 0x%llx REVIDR 0x%llx AIDR 0x%llx, model 0x%llx 0x%llx 0x%llx",
+				      idx, i, (unsigned long long)r[0], (unsigned long long)r[1],
+				      (unsigned long long)r[2], (unsigned long long)r[3],
+				      (unsigned long long)l[i].midr, (unsigned long long)l[i].revidr,
+				      (unsigned long long)l[i].aidr);
+			bad++;
+		} else if (i == n && r[0] != SMCCC_INVALID_PARAMETER) {
+			cm_report_add(rep, true, "guest on vCPU %d: DISCOVER_IMPL_CPUS(%d), past the last implementation, returns 0x%llx, not INVALID_PARAMETER",
+				      idx, i, (unsigned long long)r[0]);
+			bad++;
+		}
+	}
+	if (answered != ncalls - 1) {
+		cm_report_add(rep, true, "guest on vCPU %d: %d discovery calls reached the VMM, expected %d",
+			      idx, answered, ncalls - 1);
+		bad++;
+	}
+	if (!bad)
+		cm_report_add(rep, false, "guest on vCPU %d: target-implementation discovery 1.0 lists the model's %d implementation%s (%d calls answered by cm_handle_hypercall())",
+			      idx, n, n > 1 ? "s" : "", answered);
 	return bad;
 }
 

@@ -209,6 +209,42 @@ static const char *const cap_names[] = {
 	"writable-masks", "writable-imp-id-regs", "steal-time",
 };
 
+/* ---- CPU implementations ------------------------------------------------ */
+
+static bool impl_eq(const struct cm_impl *a, const struct cm_impl *b)
+{
+	return a->midr == b->midr && a->revidr == b->revidr && a->aidr == b->aidr;
+}
+
+static int impl_find(const struct cm_impl *l, int n, const struct cm_impl *x)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (impl_eq(&l[i], x))
+			return i;
+	return -1;
+}
+
+/* The implementation a host's (or a model's) implementation registers describe. */
+static struct cm_impl regs_impl(const struct cm_profile *p)
+{
+	return (struct cm_impl){ p->r[CM_SLOT_MIDR].val, p->r[CM_SLOT_REVIDR].val,
+				 p->r[CM_SLOT_AIDR].val };
+}
+
+int cm_impls(const struct cm_profile *p, struct cm_impl *out)
+{
+	int n = 0, i;
+
+	if (!p->is_model && p->r[CM_SLOT_MIDR].present)
+		out[n++] = regs_impl(p);
+	for (i = 0; i < p->nr_impls && n < CM_MAX_IMPLS; i++)
+		if (impl_find(out, n, &p->impls[i]) < 0)
+			out[n++] = p->impls[i];
+	return n;
+}
+
 /* ---- fields ----------------------------------------------------------- */
 
 uint64_t cm_field_mask(const struct cm_field *f)
@@ -392,6 +428,68 @@ static int parse_names(json_object *a, const char *key, const char *what,
 	return 0;
 }
 
+/*
+ * "implementations": [ { "midr": "0x...", "revidr": "0x...", "aidr": "0x..." }, ... ]
+ * (distinct, at least one, at most CM_MAX_IMPLS).
+ */
+static int parse_impls(json_object *a, const char *what, struct cm_profile *p,
+		       struct cm_report *rep)
+{
+	static const char *const keys[] = { "midr", "revidr", "aidr" };
+	size_t i, n;
+	int k, j;
+
+	if (!json_object_is_type(a, json_type_array) || !(n = json_object_array_length(a))) {
+		cm_report_add(rep, true, "%s: \"implementations\" must be a non-empty array of objects with \"midr\", \"revidr\" and \"aidr\" (leave the key out for none)",
+			      what);
+		return -1;
+	}
+	if (n > CM_MAX_IMPLS) {
+		cm_report_add(rep, true, "%s: \"implementations\" has %zu entries, at most %d are supported",
+			      what, n, CM_MAX_IMPLS);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		json_object *e = json_object_array_get_idx(a, i), *v;
+		uint64_t val[3];
+
+		if (!json_object_is_type(e, json_type_object)) {
+			cm_report_add(rep, true, "%s: implementations[%zu] must be an object with \"midr\", \"revidr\" and \"aidr\"",
+				      what, i);
+			return -1;
+		}
+		json_object_object_foreach(e, key, kval) {
+			(void)kval;
+			for (k = 0; k < 3; k++)
+				if (!strcmp(key, keys[k]))
+					break;
+			if (k == 3) {
+				cm_report_add(rep, true, "%s: implementations[%zu]: unknown key \"%s\"",
+					      what, i, key);
+				return -1;
+			}
+		}
+		for (k = 0; k < 3; k++) {
+			if (!json_object_object_get_ex(e, keys[k], &v) ||
+			    !json_object_is_type(v, json_type_string) ||
+			    parse_u64(json_object_get_string(v), &val[k])) {
+				cm_report_add(rep, true, "%s: implementations[%zu]: \"%s\" must be a hex string such as \"0x00000000414fd0c1\"",
+					      what, i, keys[k]);
+				return -1;
+			}
+		}
+		p->impls[i] = (struct cm_impl){ val[0], val[1], val[2] };
+		j = impl_find(p->impls, (int)i, &p->impls[i]);
+		if (j >= 0) {
+			cm_report_add(rep, true, "%s: implementations[%zu] repeats implementations[%d]",
+				      what, i, j);
+			return -1;
+		}
+	}
+	p->nr_impls = (int)n;
+	return 0;
+}
+
 static const char *cap_name(int bit)
 {
 	return bit < (int)ARRAY_SIZE(cap_names) ? cap_names[bit] : NULL;
@@ -403,7 +501,7 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 	enum json_tokener_error jerr;
 	json_object *root, *o;
 	const char *kind;
-	int ret = -1;
+	int ret = -1, version;
 	size_t len = strlen(text);
 
 	memset(p, 0, sizeof(*p));
@@ -437,11 +535,12 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 	}
 	if (!json_object_object_get_ex(root, "version", &o) ||
 	    !json_object_is_type(o, json_type_int) ||
-	    json_object_get_int(o) != CM_FORMAT_VERSION) {
-		cm_report_add(rep, true, "%s: unsupported profile version %s (this tool reads version %d)",
+	    json_object_get_int(o) < 1 || json_object_get_int(o) > CM_FORMAT_VERSION) {
+		cm_report_add(rep, true, "%s: unsupported profile version %s (this tool reads versions 1 to %d)",
 			      what, o ? json_object_to_json_string(o) : "(none)", CM_FORMAT_VERSION);
 		goto out;
 	}
+	version = json_object_get_int(o);
 	kind = json_object_object_get_ex(root, "kind", &o) ? json_object_get_string(o) : NULL;
 	if (!kind || (strcmp(kind, "host") && strcmp(kind, "model"))) {
 		cm_report_add(rep, true, "%s: \"kind\" must be \"host\" or \"model\"", what);
@@ -480,6 +579,24 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 				goto out;
 			}
 			p->pvtime = json_object_get_boolean(val);
+		} else if (!strcmp(key, "implementations") || !strcmp(key, "pmu_counters")) {
+			if (version < 2) {
+				cm_report_add(rep, true, "%s: \"%s\" needs profile version 2 (the file says version %d)",
+					      what, key, version);
+				goto out;
+			}
+			if (key[0] == 'i') {
+				if (parse_impls(val, what, p, rep))
+					goto out;
+			} else if (!json_object_is_type(val, json_type_int) ||
+				   json_object_get_int64(val) < 0 || json_object_get_int64(val) > 31) {
+				cm_report_add(rep, true, "%s: \"pmu_counters\" must be the number of event counters (PMCR_EL0.N), 0 to 31",
+					      what);
+				goto out;
+			} else {
+				p->pmu_counters_set = true;
+				p->pmu_counters = (unsigned int)json_object_get_int64(val);
+			}
 		} else if (!strcmp(key, "registers")) {
 			if (!json_object_is_type(val, json_type_object)) {
 				cm_report_add(rep, true, "%s: \"registers\" must be an object", what);
@@ -515,6 +632,20 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 	if (p->is_model && p->features & ~CM_FEATURES) {
 		cm_report_add(rep, true, "%s: unsupported vCPU feature", what);
 		goto out;
+	}
+	if (p->pmu_counters_set && !(p->features & (1u << CM_FEAT_PMU_V3))) {
+		cm_report_add(rep, true, "%s: \"pmu_counters\" needs the pmu-v3 vCPU feature", what);
+		goto out;
+	}
+	if (!p->is_model && p->r[CM_SLOT_MIDR].present) {
+		/* A host keeps the CPUs other than its registers' one. */
+		struct cm_impl own = regs_impl(p);
+		int i, n = 0;
+
+		for (i = 0; i < p->nr_impls; i++)
+			if (!impl_eq(&p->impls[i], &own))
+				p->impls[n++] = p->impls[i];
+		p->nr_impls = n;
 	}
 	ret = 0;
 out:
@@ -587,11 +718,17 @@ static json_object *hex(uint64_t v)
 char *cm_to_json(const struct cm_profile *p)
 {
 	json_object *root = json_object_new_object(), *a, *regs, *grp[CM_NR_GROUPS];
+	struct cm_impl impls[CM_MAX_IMPLS];
 	char *out, *save, *tok;
-	int g, s, b;
+	int g, s, b, nimpls = cm_impls(p, impls);
 
+	/* A host lists its implementations when it has more than one. */
+	if (!p->is_model && nimpls < 2)
+		nimpls = 0;
 	json_object_object_add(root, "format", json_object_new_string(CM_FORMAT));
-	json_object_object_add(root, "version", json_object_new_int(CM_FORMAT_VERSION));
+	/* The lowest version that holds the content: older tools read it. */
+	json_object_object_add(root, "version",
+			       json_object_new_int(nimpls || p->pmu_counters_set ? 2 : 1));
 	json_object_object_add(root, "kind", json_object_new_string(p->is_model ? "model" : "host"));
 	json_object_object_add(root, "name", json_object_new_string(p->name));
 	if (p->is_model) {
@@ -616,6 +753,20 @@ char *cm_to_json(const struct cm_profile *p)
 			json_object_array_add(a, json_object_new_string(cm_feature_name(b)));
 	json_object_object_add(root, "vcpu_features", a);
 	json_object_object_add(root, "pvtime", json_object_new_boolean(p->pvtime));
+	if (p->pmu_counters_set)
+		json_object_object_add(root, "pmu_counters", json_object_new_int((int)p->pmu_counters));
+	if (nimpls) {
+		a = json_object_new_array();
+		for (b = 0; b < nimpls; b++) {
+			json_object *o = json_object_new_object();
+
+			json_object_object_add(o, "midr", hex(impls[b].midr));
+			json_object_object_add(o, "revidr", hex(impls[b].revidr));
+			json_object_object_add(o, "aidr", hex(impls[b].aidr));
+			json_object_array_add(a, o);
+		}
+		json_object_object_add(root, "implementations", a);
+	}
 
 	regs = json_object_new_object();
 	for (g = 0; g < CM_NR_GROUPS; g++)
@@ -952,6 +1103,32 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 	}
 	/* CLIDR_EL1 and the CCSIDR: one geometry, checked as a whole. */
 	bad += cm_check_cache(model, host, rep);
+	/* PMCR_EL0.N: KVM keeps the host's number when asked for more. */
+	if (model->pmu_counters_set && (model->features & host_full->features & (1u << CM_FEAT_PMU_V3))) {
+		if (!host->pmu_counters_set) {
+			cm_report_add(rep, true, "PMCR_EL0.N: the model has %u event counters; the host profile does not record its PMU's (probe it again with this version)",
+				      model->pmu_counters);
+			bad++;
+		} else if (model->pmu_counters > host->pmu_counters) {
+			cm_report_add(rep, true, "PMCR_EL0.N: model %u event counters, host %u (a VM may have fewer, not more)",
+				      model->pmu_counters, host->pmu_counters);
+			bad++;
+		}
+	}
+	/* Target-implementation discovery must name the CPUs the VM runs on. */
+	if (model->is_model && model->nr_impls) {
+		struct cm_impl hl[CM_MAX_IMPLS];
+		int hn = cm_impls(host_full, hl), i;
+
+		for (i = 0; i < hn; i++) {
+			if (impl_find(model->impls, model->nr_impls, &hl[i]) >= 0)
+				continue;
+			cm_report_add(rep, true, "implementations: the host's MIDR_EL1 0x%016llx REVIDR_EL1 0x%llx AIDR_EL1 0x%llx is not in the model's list (its guests would not learn this CPU's errata)",
+				      (unsigned long long)hl[i].midr, (unsigned long long)hl[i].revidr,
+				      (unsigned long long)hl[i].aidr);
+			bad++;
+		}
+	}
 	for (s = 0; s < CM_NR_SLOTS; s++) {
 		const struct cm_reg *m = &model->r[s], *h = &host->r[s];
 		enum cm_group g = cm_slot_group(s);
@@ -1212,6 +1389,71 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 			  struct cm_profile *m, struct cm_report *rep);
 
+/*
+ * The model's implementations: every distinct one of every host, in host
+ * order (guests learn them through target-implementation discovery).
+ * PMCR_EL0.N: the fewest event counters, if the model has a PMU and every
+ * host profile records it.
+ */
+static int baseline_impls_pmu(const struct cm_profile *hosts, int n, struct cm_profile *m,
+			      struct cm_report *rep)
+{
+	struct cm_impl l[CM_MAX_IMPLS];
+	char list[1024];
+	size_t o = 0;
+	int i, k, hn, missing = -1;
+	bool differ = false;
+
+	m->nr_impls = 0;
+	for (i = 0; i < n; i++) {
+		hn = cm_impls(&hosts[i], l);
+		for (k = 0; k < hn; k++) {
+			if (impl_find(m->impls, m->nr_impls, &l[k]) >= 0)
+				continue;
+			if (m->nr_impls == CM_MAX_IMPLS) {
+				cm_report_add(rep, true, "implementations: the hosts have more than %d, which this tool cannot list",
+					      CM_MAX_IMPLS);
+				return 1;
+			}
+			m->impls[m->nr_impls++] = l[k];
+			o += snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s 0x%llx",
+				      o ? ", " : "", hosts[i].name, (unsigned long long)l[k].midr);
+		}
+	}
+	if (m->nr_impls > 1)
+		cm_report_add(rep, false, "implementations: %d (%s): guests learn them with target-implementation discovery (DISCOVER_IMPL_CPUS)",
+			      m->nr_impls, list);
+
+	m->pmu_counters_set = false;
+	if (!(m->features & (1u << CM_FEAT_PMU_V3)))
+		return 0;
+	m->pmu_counters = 31;
+	for (i = 0; i < n; i++) {
+		if (!hosts[i].pmu_counters_set) {
+			missing = i;
+			break;
+		}
+		if (hosts[i].pmu_counters < m->pmu_counters)
+			m->pmu_counters = hosts[i].pmu_counters;
+		differ |= hosts[i].pmu_counters != hosts[0].pmu_counters;
+	}
+	if (missing >= 0) {
+		cm_report_add(rep, false, "PMCR_EL0.N: left out, %s's profile does not record its PMU's event counters (probe it again with this version)",
+			      hosts[missing].name);
+		return 0;
+	}
+	m->pmu_counters_set = true;
+	if (differ) {
+		o = 0;
+		for (i = 0; i < n; i++)
+			o += snprintf(list + o, o < sizeof(list) ? sizeof(list) - o : 0, "%s%s %u",
+				      i ? ", " : "", hosts[i].name, hosts[i].pmu_counters);
+		cm_report_add(rep, false, "PMCR_EL0.N = %u (fewest event counters): %s",
+			      m->pmu_counters, list);
+	}
+	return 0;
+}
+
 int cm_baseline(const struct cm_profile *hosts_full, int n, int impl_from,
 		const char *name, struct cm_profile *m, struct cm_report *rep)
 {
@@ -1370,6 +1612,8 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 	}
 	if (m->r[CM_SLOT_CLIDR].present)
 		bad += baseline_cache(hosts, n, donor, m, rep);
+
+	bad += baseline_impls_pmu(hosts, n, m, rep);
 
 	for (i = 0; i < n; i++) {
 		if (hosts[i].r[CM_SLOT_MIDR].val != m->r[CM_SLOT_MIDR].val ||

@@ -5,7 +5,8 @@
  * A profile describes the guest ABI one host's KVM offers (cm_probe(), on
  * the host) or the one a VMM wants to present on several hosts (a model,
  * from cm_baseline()).  Both are the same structure and the same JSON
- * format (docs in tools/cpumodel/README.md, "arm64-cpumodel" version 1).
+ * format (docs in tools/cpumodel/README.md, "arm64-cpumodel" versions 1
+ * and 2).
  *
  * Everything except probe/apply/verify is plain computation on profiles
  * and works on any machine; the KVM half is built only for aarch64.
@@ -21,7 +22,13 @@
 #include <stdint.h>
 
 #define CM_FORMAT		"arm64-cpumodel"
-#define CM_FORMAT_VERSION	1
+/*
+ * The newest profile format this library reads (it reads every older one)
+ * and writes.  A profile is written with the lowest version that holds its
+ * content: version 2 adds "implementations" and "pmu_counters".
+ */
+#define CM_FORMAT_VERSION	2
+#define CM_MAX_IMPLS		32
 
 /* Register slots of a profile; see cm_slot_name() for their names. */
 enum {
@@ -59,6 +66,11 @@ enum cm_group { CM_G_ID, CM_G_CACHE, CM_G_IMPL, CM_G_FW, CM_G_BMAP, CM_NR_GROUPS
 #define CM_CAP_WRITABLE_IMP	(1u << 1)	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
 #define CM_CAP_STEAL_TIME	(1u << 2)	/* KVM_CAP_STEAL_TIME (PV time) */
 
+/* A CPU implementation, as target-implementation discovery reports it. */
+struct cm_impl {
+	uint64_t midr, revidr, aidr;
+};
+
 struct cm_reg {
 	bool present;		/* the host's KVM lists it / the model sets it */
 	uint64_t val;
@@ -75,6 +87,18 @@ struct cm_profile {
 	bool impl_set;		/* model: sets MIDR/REVIDR/AIDR */
 	char sources[512];	/* model: comma-separated host names */
 	struct cm_reg r[CM_NR_SLOTS];
+	/*
+	 * CPU implementations.  Host: its CPUs other than the one its
+	 * implementation registers describe (0 for a host whose CPUs are all
+	 * alike; cm_impls() gives the whole list).  Model: every
+	 * implementation the VM may run on, which guests learn through
+	 * target-implementation discovery (none: no discovery).
+	 */
+	int nr_impls;
+	struct cm_impl impls[CM_MAX_IMPLS];
+	/* PMCR_EL0.N, the PMU's event counters (pmu-v3), if recorded/set. */
+	bool pmu_counters_set;
+	unsigned int pmu_counters;
 };
 
 /* Lines of findings (errors, explanations), each naming register and field. */
@@ -101,6 +125,13 @@ const char *cm_feature_name(int bit);
  * "ID_AA64ISAR0_EL1.SHA3"; writes into @buf.
  */
 const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len);
+
+/*
+ * The CPU implementations of @p into @out (CM_MAX_IMPLS entries): a model's
+ * list, or a host's (its implementation registers first, then its other
+ * CPUs).  Returns the count.
+ */
+int cm_impls(const struct cm_profile *p, struct cm_impl *out);
 
 /* JSON (json-c).  Load/parse: 0 or -1 with a message in @rep. */
 int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep);
@@ -148,6 +179,14 @@ int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host
 /* ---- KVM side (aarch64 builds only) ---------------------------------- */
 
 #define CM_APPLY_NO_PRECHECK	(1u << 0)	/* let KVM reject (tests) */
+#define CM_APPLY_DISCOVERY	(1u << 1)	/* target-implementation discovery
+						   required: error if KVM lacks it */
+#define CM_APPLY_NO_DISCOVERY	(1u << 2)	/* do not set it up */
+
+/* Target-implementation discovery: function IDs the VMM answers. */
+#define CM_SMCCC_DISCOVER_IMPL_VER	0xc6000040u
+#define CM_SMCCC_DISCOVER_IMPL_CPUS	0xc6000041u
+#define CM_DISCOVER_IMPL_VERSION	0x10000u	/* 1.0 */
 
 struct cm_vm {
 	int kvm, vm;
@@ -161,6 +200,12 @@ struct cm_vm {
 	 * KVM checks writes against and the guest reads untrapped.
 	 */
 	struct cm_profile host;
+	/*
+	 * cm_apply() set up target-implementation discovery: the SMCCC
+	 * filter forwards DISCOVER_IMPL_VER/_CPUS to the VMM, which answers
+	 * them with cm_handle_hypercall().
+	 */
+	bool discovery;
 };
 
 /* Record this host's profile from a scratch VM. */
@@ -185,6 +230,18 @@ void cm_vm_destroy(struct cm_vm *v);
 int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
 	     struct cm_report *rep);
 
+/*
+ * The VMM's part of target-implementation discovery: call on every
+ * KVM_EXIT_HYPERCALL of a vCPU (@run its mmap'ed struct kvm_run).  Answers
+ * DISCOVER_IMPL_VER (version 1.0, the number of @model's implementations)
+ * and DISCOVER_IMPL_CPUS (x1 the index: MIDR, REVIDR, AIDR, or
+ * INVALID_PARAMETER past the end) in the vCPU's x0-x3.  Returns 1 when it
+ * answered, 0 when the exit is not one of these calls (the VMM's other
+ * forwarded calls), -1 with errno set on failure.
+ */
+struct kvm_run;
+int cm_handle_hypercall(const struct cm_profile *model, int vcpu_fd, struct kvm_run *run);
+
 /* Read back from userspace and diff against @model.  0 when equal. */
 int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report *rep);
 
@@ -194,6 +251,15 @@ int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report 
  */
 int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 		    struct cm_report *rep);
+
+/*
+ * Run guest code on vCPU @idx that asks for the implementations (KVM
+ * features call, DISCOVER_IMPL_VER, DISCOVER_IMPL_CPUS for each index and
+ * one past the end), answered by cm_handle_hypercall(), and check that it
+ * receives @model's list.  Needs @v->discovery; makes the VM run.
+ */
+int cm_verify_guest_discovery(struct cm_vm *v, int idx, const struct cm_profile *model,
+			      struct cm_report *rep);
 
 /* Snapshot of every register KVM_GET_REG_LIST lists (tests). */
 struct cm_snapshot {

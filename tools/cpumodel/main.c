@@ -3,10 +3,13 @@
  * arm64-cpumodel: guest CPU models for KVM/arm64 fleets.
  *
  *   probe    [--name NAME] [-o FILE]          this host's profile (JSON)
- *   show     PROFILE                          a profile, decoded by field
+ *   show     [--json] PROFILE                 a profile, decoded by field
+ *                                             (--json: checked and rewritten
+ *                                             as this version writes it)
  *   baseline [--name NAME] [--impl-from HOST] [-o FILE] HOST.json...
  *   compare  MODEL HOST.json                  can MODEL run on that host?
  *   apply    MODEL [--vcpus N] [--no-precheck] [--no-verify]
+ *            [--discovery | --no-discovery]
  *            write MODEL to a new VM, then verify from userspace and guest
  *
  * Exit status: 0 success/compatible, 1 incompatible or rejected,
@@ -27,10 +30,11 @@ static void usage(void)
 {
 	fprintf(stderr,
 		"usage: arm64-cpumodel probe [--name NAME] [-o FILE]\n"
-		"       arm64-cpumodel show PROFILE\n"
+		"       arm64-cpumodel show [--json] PROFILE\n"
 		"       arm64-cpumodel baseline [--name NAME] [--impl-from HOST] [-o FILE] HOST.json...\n"
 		"       arm64-cpumodel compare MODEL HOST.json\n"
-		"       arm64-cpumodel apply MODEL [--vcpus N] [--no-precheck] [--no-verify]\n");
+		"       arm64-cpumodel apply MODEL [--vcpus N] [--no-precheck] [--no-verify]\n"
+		"                            [--discovery | --no-discovery]\n");
 	exit(EXIT_USAGE);
 }
 
@@ -78,6 +82,11 @@ static int cmd_show(int argc, char **argv)
 	struct cm_profile p;
 	int s, b;
 
+	if (argc == 3 && !strcmp(argv[1], "--json")) {
+		if (load(argv[2], &p))
+			return EXIT_USAGE;
+		return emit(&p, NULL);
+	}
 	if (argc != 2)
 		usage();
 	if (load(argv[1], &p))
@@ -92,6 +101,21 @@ static int cmd_show(int argc, char **argv)
 		if (p.features & (1u << b))
 			printf(" %s", cm_feature_name(b));
 	printf("\nPV time: %s\n", p.pvtime ? "yes" : "no");
+	if (p.pmu_counters_set)
+		printf("PMU event counters (PMCR_EL0.N): %u\n", p.pmu_counters);
+	{
+		struct cm_impl l[CM_MAX_IMPLS];
+		int n = cm_impls(&p, l), i;
+
+		if (n && (p.is_model || n > 1)) {
+			printf("%s:\n", p.is_model ? "Implementations (target-implementation discovery)" :
+			       "CPU implementations");
+			for (i = 0; i < n; i++)
+				printf("  [%d] MIDR_EL1 0x%016llx  REVIDR_EL1 0x%016llx  AIDR_EL1 0x%016llx\n",
+				       i, (unsigned long long)l[i].midr, (unsigned long long)l[i].revidr,
+				       (unsigned long long)l[i].aidr);
+		}
+	}
 	for (s = 0; s < CM_NR_SLOTS; s++) {
 		const struct cm_regdesc *d = cm_slot_desc(s);
 		const struct cm_field *f;
@@ -245,6 +269,8 @@ static int cmd_apply(int argc, char **argv)
 		{ "vcpus", required_argument, NULL, 'c' },
 		{ "no-precheck", no_argument, NULL, 'P' },
 		{ "no-verify", no_argument, NULL, 'V' },
+		{ "discovery", no_argument, NULL, 'D' },
+		{ "no-discovery", no_argument, NULL, 'N' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct cm_report rep = { 0 };
@@ -253,7 +279,7 @@ static int cmd_apply(int argc, char **argv)
 	int c, vcpus = 2, verify = 1, bad, i;
 	struct cm_vm vm;
 
-	while ((c = getopt_long(argc, argv, "c:PV", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:PVDN", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			vcpus = atoi(optarg);
@@ -264,14 +290,27 @@ static int cmd_apply(int argc, char **argv)
 		case 'V':
 			verify = 0;
 			break;
+		case 'D':
+			flags |= CM_APPLY_DISCOVERY;
+			break;
+		case 'N':
+			flags |= CM_APPLY_NO_DISCOVERY;
+			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc - 1)
+	if (optind != argc - 1 ||
+	    (flags & (CM_APPLY_DISCOVERY | CM_APPLY_NO_DISCOVERY)) ==
+	    (CM_APPLY_DISCOVERY | CM_APPLY_NO_DISCOVERY))
 		usage();
 	if (load(argv[optind], &model))
 		return EXIT_USAGE;
+	if ((flags & CM_APPLY_DISCOVERY) && !(model.is_model && model.nr_impls)) {
+		fprintf(stderr, "arm64-cpumodel: apply --discovery: %s lists no implementations\n",
+			argv[optind]);
+		return EXIT_USAGE;
+	}
 	if (cm_vm_create(&vm, &model, vcpus, &rep)) {
 		print_report(&rep, stderr, "arm64-cpumodel: apply: ");
 		return EXIT_USAGE;
@@ -284,12 +323,21 @@ static int cmd_apply(int argc, char **argv)
 		return EXIT_INCOMPATIBLE;
 	}
 	printf("apply %s: written to %d vCPU%s\n", model.name, vcpus, vcpus > 1 ? "s" : "");
+	/* What was written: registers, PMCR_EL0.N, discovery (or why not). */
+	print_report(&rep, stdout, "  ");
+	cm_report_free(&rep);
 	if (verify) {
 		bad = cm_verify(&vm, &model, &rep);
 		printf("verify %s from userspace: %s\n", model.name, bad ? "DIFFERS" : "equal");
 		for (i = 0; i < vm.nr_vcpus && !bad; i++) {
 			bad = cm_verify_guest(&vm, i, &model, &rep);
 			printf("verify %s from guest code (MRS) on vCPU %d: %s\n", model.name, i,
+			       bad ? "DIFFERS" : "equal");
+		}
+		for (i = 0; i < vm.nr_vcpus && !bad && vm.discovery; i++) {
+			bad = cm_verify_guest_discovery(&vm, i, &model, &rep);
+			printf("verify %s: guest discovers the %d implementation%s on vCPU %d: %s\n",
+			       model.name, model.nr_impls, model.nr_impls > 1 ? "s" : "", i,
 			       bad ? "DIFFERS" : "equal");
 		}
 		print_report(&rep, stdout, "  ");
