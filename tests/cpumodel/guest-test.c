@@ -75,11 +75,11 @@ static void round_trip_flags(const struct cm_profile *m, unsigned int flags, con
 	}
 	bad = cm_apply(&vm, m, flags, &rep);
 	CHECK(bad == 0, "%s: applied", what);
-	if (!bad && m->nr_impls && !(flags & CM_APPLY_NO_DISCOVERY))
+	if (!bad && m->nr_impls && (flags & CM_APPLY_DISCOVERY))
 		CHECK(vm.discovery && report_has(&rep, "target-implementation discovery: "),
 		      "%s: target-implementation discovery of %d implementation%s set up", what,
 		      m->nr_impls, m->nr_impls > 1 ? "s" : "");
-	if (!bad && (flags & CM_APPLY_NO_DISCOVERY))
+	if (!bad && !(flags & CM_APPLY_DISCOVERY))
 		CHECK(!vm.discovery, "%s: no discovery set up when not asked for", what);
 	if (!bad && m->pmu_counters_set)
 		CHECK(report_has(&rep, "PMCR_EL0.N = "), "%s: apply reports PMCR_EL0.N %u", what,
@@ -104,7 +104,7 @@ static void round_trip_flags(const struct cm_profile *m, unsigned int flags, con
 
 static void round_trip(const struct cm_profile *m, const char *what)
 {
-	round_trip_flags(m, 0, what);
+	round_trip_flags(m, m->is_model && m->nr_impls ? CM_APPLY_DISCOVERY : 0, what);
 }
 
 /* A writable lower-safe field this host could not offer one step higher. */
@@ -320,7 +320,7 @@ int main(int argc, char **argv)
 	      "self model: the host's implementations, PMCR_EL0.N %s", model.pmu_counters_set ? "kept" : "absent");
 	round_trip(&model, "self model");
 	noop_apply(&model, "self model on a new VM");
-	round_trip_flags(&model, CM_APPLY_NO_DISCOVERY, "self model without discovery");
+	round_trip_flags(&model, 0, "self model without --discovery (the default)");
 
 	/*
 	 * Target-implementation discovery of a fleet with three kinds of CPU:

@@ -541,8 +541,19 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		bad += apply_pmu(v, model, undo, &nundo, rep);
 	/* Counted apart: the VM's listed registers, which a VMM saves. */
 	nregs = nundo;
-	if (!bad && model->is_model && model->nr_impls && !(flags & CM_APPLY_NO_DISCOVERY))
-		bad += apply_discovery(v, model, flags, undo, &nundo, rep);
+	/*
+	 * Opt-in: once set up, the guest's discovery calls exit to the VMM
+	 * (KVM_EXIT_HYPERCALL), which must answer them (cm_handle_hypercall()).
+	 */
+	if (!bad && (flags & CM_APPLY_DISCOVERY)) {
+		if (model->is_model && model->nr_impls) {
+			bad += apply_discovery(v, model, flags, undo, &nundo, rep);
+		} else {
+			cm_report_add(rep, true, "target-implementation discovery: %s lists no implementations",
+				      model->name);
+			bad++;
+		}
+	}
 	if (bad) {
 		/* Put back what was written, newest first. */
 		while (nundo--) {

@@ -179,9 +179,12 @@ int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host
 /* ---- KVM side (aarch64 builds only) ---------------------------------- */
 
 #define CM_APPLY_NO_PRECHECK	(1u << 0)	/* let KVM reject (tests) */
-#define CM_APPLY_DISCOVERY	(1u << 1)	/* target-implementation discovery
-						   required: error if KVM lacks it */
-#define CM_APPLY_NO_DISCOVERY	(1u << 2)	/* do not set it up */
+#define CM_APPLY_DISCOVERY	(1u << 1)	/* set up target-implementation
+						   discovery (opt-in: the VMM must
+						   answer KVM_EXIT_HYPERCALL with
+						   cm_handle_hypercall()); error if
+						   KVM or the model lacks it */
+#define CM_APPLY_NO_DISCOVERY	(1u << 2)	/* the default; kept for callers */
 
 /* Target-implementation discovery: function IDs the VMM answers. */
 #define CM_SMCCC_DISCOVER_IMPL_VER	0xc6000040u
