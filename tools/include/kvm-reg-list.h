@@ -31,4 +31,46 @@ static inline struct kvm_reg_list *kvm_reg_list(int vcpu_fd)
 	return l;
 }
 
+/*
+ * Out of tree (the 6.1 series' patch "Report the VM-scoped registers to
+ * userspace", not in mainline): the ids of KVM_GET_REG_LIST whose value is
+ * the VM's, so that a VMM reads and writes them through one vCPU only.
+ */
+#ifndef KVM_CAP_ARM_OOT_REG_SCOPE
+#define KVM_CAP_ARM_OOT_REG_SCOPE		1001
+#endif
+#ifndef KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL
+#define KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL		1000
+#define KVM_ARM_VCPU_OOT_VM_SCOPED_REGS		0
+#endif
+
+/*
+ * The vCPU's VM-scoped registers, in the order of KVM_GET_REG_LIST (free()
+ * it), or NULL with errno set (ENXIO: the kernel does not report them).
+ */
+static inline struct kvm_reg_list *kvm_vm_scoped_reg_list(int vcpu_fd)
+{
+	struct kvm_reg_list probe = { .n = 0 }, *l;
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL,
+		.attr = KVM_ARM_VCPU_OOT_VM_SCOPED_REGS,
+		.addr = (__u64)(unsigned long)&probe,
+	};
+
+	if (!ioctl(vcpu_fd, KVM_GET_DEVICE_ATTR, &attr))
+		errno = EPROTO;		/* firmware registers are always there */
+	if (errno != E2BIG)
+		return NULL;
+	l = calloc(1, sizeof(*l) + probe.n * sizeof(__u64));
+	if (!l)
+		return NULL;
+	l->n = probe.n;
+	attr.addr = (__u64)(unsigned long)l;
+	if (ioctl(vcpu_fd, KVM_GET_DEVICE_ATTR, &attr)) {
+		free(l);
+		return NULL;
+	}
+	return l;
+}
+
 #endif

@@ -9,7 +9,11 @@
  *            migrated VM), for 1..256 vCPUs, from one thread and from one
  *            thread per vCPU.  Every value written is the value read, so
  *            each write must be accepted: a rejection is counted and
- *            reported (it would break migration).
+ *            reported (it would break migration).  Where the kernel lists
+ *            its VM-scoped registers (out of tree, KVM_CAP_ARM_OOT_REG_SCOPE),
+ *            also "single-once"/"parallel-once": those registers are read
+ *            and written through vCPU 0 only, as a VMM that uses the list
+ *            does (every other vCPU fetches the list, and skips them).
  *   trap     guest MRS loops: ns per read of trapped ID registers, CTR_EL0,
  *            CCSIDR_EL1 and (untrapped) MIDR_EL1, from the difference of
  *            two loop lengths so that entry and exit cancel out.
@@ -171,6 +175,7 @@ static size_t reg_size(uint64_t id)
 
 struct restore_job {
 	int vcpu;
+	bool skip_vm_scoped;	/* in: leave the VM-scoped registers to vCPU 0 */
 	pthread_barrier_t *go;
 	uint64_t nregs;		/* out */
 	uint64_t rejected;	/* out: writes of the value read that failed */
@@ -182,10 +187,11 @@ struct restore_job {
 /* One vCPU as a restoring VMM sees it; the timed part of the benchmark. */
 static void restore_vcpu(struct restore_job *j)
 {
-	struct kvm_reg_list *l;
+	struct kvm_reg_list *l, *scoped = NULL;
 	struct kvm_one_reg r;
-	uint64_t i, t0, t1, t2;
+	uint64_t i, k, t0, t1, t2, n = 0;
 	uint8_t *vals;
+	bool *skip;
 
 	t0 = now_ns();
 	l = kvm_reg_list(j->vcpu);
@@ -193,16 +199,36 @@ static void restore_vcpu(struct restore_job *j)
 		j->err = errno;
 		return;
 	}
+	if (j->skip_vm_scoped) {
+		scoped = kvm_vm_scoped_reg_list(j->vcpu);
+		if (!scoped) {
+			j->err = errno;
+			free(l);
+			return;
+		}
+	}
 	/* 2048 bytes is the largest register (SVE Z with 2048-bit vectors). */
 	vals = malloc(l->n * 256);
-	if (!vals) {
+	skip = calloc(l->n, sizeof(*skip));
+	if (!vals || !skip) {
 		j->err = ENOMEM;
-		free(l);
-		return;
+		goto out;
+	}
+	/* Both lists are in KVM_GET_REG_LIST order */
+	for (i = 0, k = 0; scoped && i < l->n && k < scoped->n; i++) {
+		if (l->reg[i] == scoped->reg[k]) {
+			skip[i] = true;
+			k++;
+		}
+	}
+	if (scoped && k != scoped->n) {
+		j->err = EPROTO;	/* a VM-scoped id that is not in the list */
+		goto out;
 	}
 	for (i = 0; i < l->n; i++) {
-		if (reg_size(l->reg[i]) > 256)
+		if (reg_size(l->reg[i]) > 256 || skip[i])
 			continue;
+		n++;
 		r.id = l->reg[i];
 		r.addr = (uintptr_t)(vals + i * 256);
 		if (ioctl(j->vcpu, KVM_GET_ONE_REG, &r)) {
@@ -212,7 +238,7 @@ static void restore_vcpu(struct restore_job *j)
 	}
 	t1 = now_ns();
 	for (i = 0; i < l->n; i++) {
-		if (reg_size(l->reg[i]) > 256)
+		if (reg_size(l->reg[i]) > 256 || skip[i])
 			continue;
 		r.id = l->reg[i];
 		r.addr = (uintptr_t)(vals + i * 256);
@@ -220,11 +246,13 @@ static void restore_vcpu(struct restore_job *j)
 			j->first_bad = r.id;
 	}
 	t2 = now_ns();
-	j->nregs = l->n;
+	j->nregs = n;
 	j->get_ns = t1 - t0;
 	j->set_ns = t2 - t1;
 out:
+	free(skip);
 	free(vals);
+	free(scoped);
 	free(l);
 }
 
@@ -237,11 +265,12 @@ static void *restore_thread(void *arg)
 	return NULL;
 }
 
-static void bench_restore(int nr, bool parallel)
+static void bench_restore(int nr, bool parallel, bool once)
 {
 	static struct restore_job job[MAX_VCPUS];
 	double per_reg[MAX_REPS], per_vm[MAX_REPS], get[MAX_REPS], set[MAX_REPS];
-	const char *mode = parallel ? "parallel" : "single";
+	const char *mode = parallel ? (once ? "parallel-once" : "parallel") :
+				      (once ? "single-once" : "single");
 	pthread_t tid[MAX_VCPUS];
 	pthread_barrier_t go;
 	pthread_attr_t attr;
@@ -260,6 +289,7 @@ static void bench_restore(int nr, bool parallel)
 		pthread_barrier_init(&go, NULL, parallel ? nr + 1 : 1);
 		for (i = 0; i < nr; i++) {
 			job[i].vcpu = vm.vcpu[i];
+			job[i].skip_vm_scoped = once && i > 0;
 			job[i].go = &go;
 			if (parallel && pthread_create(&tid[i], &attr, restore_thread, &job[i])) {
 				bench_error("pthread_create: %s", strerror(errno));
@@ -673,9 +703,15 @@ int main(int argc, char **argv)
 	if (parts & 8)
 		bench_memory();	/* first: before the other parts fragment memory */
 	if (parts & 1) {
+		bool scope = ioctl(kvm_fd, KVM_CHECK_EXTENSION, KVM_CAP_ARM_OOT_REG_SCOPE) > 0;
+
 		for (i = 0; i < nv; i++) {
-			bench_restore(vcpus[i], false);
-			bench_restore(vcpus[i], true);
+			bench_restore(vcpus[i], false, false);
+			bench_restore(vcpus[i], true, false);
+			if (scope) {
+				bench_restore(vcpus[i], false, true);
+				bench_restore(vcpus[i], true, true);
+			}
 		}
 	}
 	if (parts & 2)
