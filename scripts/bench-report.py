@@ -116,6 +116,12 @@ for metric, label in (("exit-to-user", "MMIO to userspace"),
     for pv in ("off", "on"):
         print(row3(f"{label:<18} {pv:<7}", (metric, 1, f"pvtime-{pv}")))
 print()
+print("5. Calls: ns per call, one vCPU (where a ONE_REG call spends its time)")
+print(f"{'call':<22} {HDR}")
+for k in keys:
+    if k[0] == "call-ns":
+        print(row3(f"{k[2]:<22}", k))
+print()
 print("4. Memory")
 sizes = {}
 try:

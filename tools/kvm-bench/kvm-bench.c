@@ -20,6 +20,8 @@
  *   exit     vCPU round trips: MMIO exits to userspace (one vcpu_load and
  *            vcpu_put per KVM_RUN) and HVCs handled in the kernel, with
  *            PV stolen-time accounting off and on.
+ *   calls    ns per call: getppid, an empty vCPU ioctl, GET/SET_ONE_REG of
+ *            a core, an ID and a firmware register (where restore time goes).
  *   memory   kernel memory taken by a VM with 1 and with 256 vCPUs, as a
  *            VMM sets it up (vCPU init, kvm_run mapped, register list),
  *            on a fresh boot.
@@ -555,6 +557,72 @@ out:
 	}
 }
 
+/* ---- 5. calls ---------------------------------------------------------- */
+
+/*
+ * Where a ONE_REG call spends its time: the syscall itself (getppid), a
+ * vCPU ioctl that does nothing (KVM_CHECK_EXTENSION on the vCPU fd, which
+ * takes the vCPU mutex), and KVM_GET_ONE_REG / KVM_SET_ONE_REG of a core
+ * register (X0), of an ID register (ID_AA64ISAR0_EL1, VM-scoped) and of a
+ * firmware register (PSCI_VERSION).  ns per call, medians over --reps.
+ */
+#define CALLS	2000
+
+static void bench_calls(void)
+{
+	uint64_t isar0 = ARM64_SYS_REG(3, 0, 0, 6, 0), val = 0;
+	uint64_t x0 = core_reg(offsetof(struct kvm_regs, regs.regs[0]));
+	const struct { const char *name; uint64_t id; } regs[] = {
+		{ "core-x0", x0 },
+		{ "id-isar0", isar0 },
+		{ "fw-psci", KVM_REG_ARM_PSCI_VERSION },
+	};
+	double v[MAX_REPS];
+	struct kvm_one_reg r = { .addr = (uintptr_t)&val };
+	uint64_t t0;
+	struct vm vm;
+	int rep, i, k, op;
+
+	if (vm_create(&vm, 1, false, true)) {
+		vm_destroy(&vm);
+		return;
+	}
+	for (rep = 0; rep < reps; rep++) {
+		t0 = now_ns();
+		for (i = 0; i < CALLS; i++)
+			getppid();
+		v[rep] = (double)(now_ns() - t0) / CALLS;
+	}
+	report("call-ns", 1, "getppid", median(v, reps), "ns");
+	for (rep = 0; rep < reps; rep++) {
+		t0 = now_ns();
+		for (i = 0; i < CALLS; i++)
+			ioctl(vm.vcpu[0], KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3);
+		v[rep] = (double)(now_ns() - t0) / CALLS;
+	}
+	report("call-ns", 1, "vcpu-check-extension", median(v, reps), "ns");
+	for (k = 0; k < 3; k++) {
+		for (op = 0; op < 2; op++) {
+			char mode[32];
+
+			r.id = regs[k].id;
+			if (ioctl(vm.vcpu[0], KVM_GET_ONE_REG, &r)) {
+				bench_error("KVM_GET_ONE_REG %s: %s", regs[k].name, strerror(errno));
+				break;
+			}
+			for (rep = 0; rep < reps; rep++) {
+				t0 = now_ns();
+				for (i = 0; i < CALLS; i++)
+					ioctl(vm.vcpu[0], op ? KVM_SET_ONE_REG : KVM_GET_ONE_REG, &r);
+				v[rep] = (double)(now_ns() - t0) / CALLS;
+			}
+			snprintf(mode, sizeof(mode), "%s-%s", op ? "set" : "get", regs[k].name);
+			report("call-ns", 1, mode, median(v, reps), "ns");
+		}
+	}
+	vm_destroy(&vm);
+}
+
 /* ---- 4. memory --------------------------------------------------------- */
 
 /*
@@ -655,7 +723,7 @@ static void bench_memory(void)
 static void usage(void)
 {
 	fprintf(stderr,
-		"usage: kvm-bench [--reps N] [--vcpus 1:8:64:256] [restore] [trap] [exit] [memory]\n"
+		"usage: kvm-bench [--reps N] [--vcpus 1:8:64:256] [restore] [trap] [exit] [memory] [calls]\n"
 		"  no part named: all of them\n");
 	exit(2);
 }
@@ -687,12 +755,14 @@ int main(int argc, char **argv)
 			parts |= 4;
 		} else if (!strcmp(argv[i], "memory")) {
 			parts |= 8;
+		} else if (!strcmp(argv[i], "calls")) {
+			parts |= 16;
 		} else {
 			usage();
 		}
 	}
 	if (!parts)
-		parts = 15;
+		parts = 31;
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
 	if (kvm_fd < 0) {
@@ -718,6 +788,8 @@ int main(int argc, char **argv)
 		bench_trap();
 	if (parts & 4)
 		bench_exit();
+	if (parts & 16)
+		bench_calls();
 	printf("@@BENCH-END %d failure(s)\n", failures);
 	return failures ? 1 : 0;
 }
