@@ -6,11 +6,22 @@
 # a missing CPU model are failures, named.
 
 # The minimum content of an output of the one variant "v" (ABI_VARIANTS).
+# The out-of-tree ABI lines: "no" on the base, "yes" on the series.
 rb_skeleton() {
 	printf '%s\n' 'probe.format abi-probe/1' 'cap.001 sys=1 vm=1' \
 		'variant.v.supported yes' 'variant.v.reglist.count 1' \
 		'variant.v.reg.00ff SKEL 0x0' 'variant.v.guest.CTR_EL0 0x0000000084448004' \
 		'kernel.splats 0'
+	if [ "$1" = base ]; then
+		printf '%s\n' 'abi-new.oot.cap.1000 sys=0' 'abi-new.oot.cap.1001 sys=0' \
+			'abi-new.oot.enable-cap.1000 Invalid argument' \
+			'abi-new.oot.vcpu-attr.1000.0 No such device or address' \
+			'abi-new.oot.vcpu-attr.pvtime.1000 No such device or address'
+	else
+		printf '%s\n' 'abi-new.oot.cap.1000 sys=1' 'abi-new.oot.cap.1001 sys=1' \
+			'abi-new.oot.enable-cap.1000 ok' 'abi-new.oot.vcpu-attr.1000.0 ok' \
+			'abi-new.oot.vcpu-attr.pvtime.1000 ok'
+	fi
 }
 
 # rb_case NAME STATUS PATTERN... < "base|patched" lines: the fake outputs
@@ -29,7 +40,7 @@ rb_case() {
 		if [ -n "${RB_BARE:-}" ]; then
 			: >"$d/rollback/$k-fake.txt"
 		else
-			rb_skeleton >"$d/rollback/$k-fake.txt"
+			rb_skeleton "$k" >"$d/rollback/$k-fake.txt"
 		fi
 	done
 	while read -r who line; do
@@ -63,6 +74,16 @@ both variant.v.reg.01 A 0x1
 both variant.v.reg.02 B 0x2
 base info.variant.v.guest.loop.CTR_EL0.exits 1
 patched info.variant.v.guest.loop.CTR_EL0.exits 3
+both probe.end failures=0
+EOF
+# The unpatched base must answer "not supported" to the out-of-tree ABI,
+# the series "supported"
+rb_case rollback-oot-base 1 'out-of-tree ABI on the unpatched base' <<'EOF'
+base abi-new.oot.cap.1001 sys=1
+both probe.end failures=0
+EOF
+rb_case rollback-oot-ours 1 'out-of-tree ABI on the series' <<'EOF'
+patched abi-new.oot.cap.1002 sys=1
 both probe.end failures=0
 EOF
 rb_case rollback-value 1 '^FAIL  rollback-diff@fake: 3 differences \(first: variant\.v\.reg\.02: base B 0x2, patched B 0x3\)' \

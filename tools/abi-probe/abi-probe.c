@@ -337,6 +337,50 @@ static int cmp_u64(const void *a, const void *b)
 
 /* ---- capabilities ------------------------------------------------------- */
 
+/*
+ * The series' out-of-tree ABI (capabilities 1000 and 1001, vCPU attribute
+ * group 1000, PV-time attribute 1000): what each kernel answers.  Not
+ * compared; scripts/rollback-diff.sh checks that the unpatched base says
+ * "not supported" to all of it (0, EINVAL, ENXIO) and the series "yes".
+ */
+static void probe_oot(void)
+{
+	struct kvm_vcpu_init init;
+	struct kvm_device_attr attr = { 0 };
+	int vm, vcpu, n, ret;
+
+	for (n = 1000; n <= 1001; n++)
+		printf("abi-new.oot.cap.%d sys=%d\n", n, ioctl(kvm_fd, KVM_CHECK_EXTENSION, n));
+	vm = ioctl(kvm_fd, KVM_CREATE_VM, 0);
+	if (vm < 0) {
+		pr_err("abi-new.oot.", "KVM_CREATE_VM");
+		return;
+	}
+	{
+		struct kvm_enable_cap cap = { .cap = 1000 };
+
+		ret = ioctl(vm, KVM_ENABLE_CAP, &cap);
+		printf("abi-new.oot.enable-cap.1000 %s\n", ret ? strerror(errno) : "ok");
+	}
+	vcpu = ioctl(vm, KVM_CREATE_VCPU, 0);
+	if (vcpu < 0 || ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
+	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
+		pr_err("abi-new.oot.", "vCPU");
+		goto out;
+	}
+	attr.group = 1000;	/* KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL */
+	attr.attr = 0;		/* KVM_ARM_VCPU_OOT_VM_SCOPED_REGS */
+	ret = ioctl(vcpu, KVM_HAS_DEVICE_ATTR, &attr);
+	printf("abi-new.oot.vcpu-attr.1000.0 %s\n", ret ? strerror(errno) : "ok");
+	attr.group = KVM_ARM_VCPU_PVTIME_CTRL;
+	attr.attr = 1000;	/* KVM_ARM_VCPU_PVTIME_OOT_REVISION */
+	ret = ioctl(vcpu, KVM_HAS_DEVICE_ATTR, &attr);
+	printf("abi-new.oot.vcpu-attr.pvtime.1000 %s\n", ret ? strerror(errno) : "ok");
+	close(vcpu);
+out:
+	close(vm);
+}
+
 static void probe_caps(void)
 {
 	int vm, n, s, v;
@@ -359,6 +403,7 @@ static void probe_caps(void)
 			printf("abi-new.cap.%03d sys=%d vm=%d\n", n, s, v);
 	}
 	close(vm);
+	probe_oot();
 }
 
 /* ---- binary statistics: the vCPU's "exits" counter ---------------------- */
