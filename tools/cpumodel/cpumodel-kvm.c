@@ -23,6 +23,17 @@
 #include "kvm-arm64-compat.h"
 #include "kvm-reg-list.h"
 
+/*
+ * The series' out-of-tree VM capability (patch 0026, include/uapi/linux/kvm.h
+ * of the patched tree; mainline has no such number): wider writable masks
+ * for a VM that enables it before creating vCPUs.  0 from
+ * KVM_CHECK_EXTENSION and EINVAL from KVM_ENABLE_CAP on other kernels.
+ */
+#ifndef KVM_CAP_ARM_OOT_FLEET_ID_REGS
+#define KVM_CAP_ARM_OOT_FLEET_ID_REGS 1000
+#endif
+_Static_assert(KVM_CAP_ARM_OOT_FLEET_ID_REGS == CM_KVM_CAP_FLEET_ID_REGS, "fleet capability");
+
 _Static_assert(CM_KVM_REG_ARM64 == KVM_REG_ARM64, "KVM_REG_ARM64");
 _Static_assert(CM_KVM_REG_SIZE_U64 == KVM_REG_SIZE_U64, "KVM_REG_SIZE_U64");
 _Static_assert(CM_KVM_REG_SIZE_U32 == KVM_REG_SIZE_U32, "KVM_REG_SIZE_U32");
@@ -121,8 +132,14 @@ void cm_vm_destroy(struct cm_vm *v)
 	vm_close(v);
 }
 
-static int vm_open(struct cm_vm *v, bool imp_cap, int nr_vcpus, unsigned int features,
-		   struct cm_report *rep)
+/*
+ * A VM with @nr_vcpus vCPUs.  @imp_cap: enable KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
+ * if the host has it.  @fleet: enable KVM_CAP_ARM_OOT_FLEET_ID_REGS, which
+ * must succeed when @fleet is 2 (the model requires it; returns 1 if the
+ * host lacks it) and is optional when 1 (probe).  Both before the vCPUs.
+ */
+static int vm_open(struct cm_vm *v, bool imp_cap, int fleet, int nr_vcpus,
+		   unsigned int features, struct cm_report *rep)
 {
 	struct kvm_vcpu_init init;
 	int i;
@@ -146,6 +163,24 @@ static int vm_open(struct cm_vm *v, bool imp_cap, int nr_vcpus, unsigned int fea
 			cm_report_add(rep, true, "KVM_ENABLE_CAP(KVM_CAP_ARM_WRITABLE_IMP_ID_REGS): %s",
 				      strerror(errno));
 			goto fail;
+		}
+	}
+	if (fleet) {
+		struct kvm_enable_cap cap = { .cap = KVM_CAP_ARM_OOT_FLEET_ID_REGS };
+
+		if (ioctl(v->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_OOT_FLEET_ID_REGS) <= 0) {
+			if (fleet > 1) {
+				cm_report_add(rep, true, "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS (%d, out of tree), which this host's kernel lacks: it cannot run here",
+					      KVM_CAP_ARM_OOT_FLEET_ID_REGS);
+				vm_close(v);
+				return 1;
+			}
+		} else if (ioctl(v->vm, KVM_ENABLE_CAP, &cap)) {
+			cm_report_add(rep, true, "KVM_ENABLE_CAP(KVM_CAP_ARM_OOT_FLEET_ID_REGS): %s",
+				      strerror(errno));
+			goto fail;
+		} else {
+			v->vm_caps |= CM_CAP_FLEET_ID_REGS;
 		}
 	}
 	if (ioctl(v->vm, KVM_ARM_PREFERRED_TARGET, &init)) {
@@ -172,7 +207,11 @@ fail:
 	return -1;
 }
 
-/* What vCPU @idx of @v offers: values, masks, listed registers. */
+/*
+ * What vCPU @idx of @v offers: values, masks, listed registers.  The masks
+ * are those of this VM: the wide ones if it enabled
+ * KVM_CAP_ARM_OOT_FLEET_ID_REGS (probe does, where the kernel has it).
+ */
 static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct cm_profile *p,
 			struct cm_report *rep)
 {
@@ -198,6 +237,8 @@ static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct 
 		p->caps |= CM_CAP_STEAL_TIME;
 		p->pvtime = true;
 	}
+	if (ioctl(v->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_OOT_FLEET_ID_REGS) > 0)
+		p->caps |= CM_CAP_FLEET_ID_REGS;
 	l = kvm_reg_list(v->vcpu[idx]);
 	if (!l) {
 		cm_report_add(rep, true, "KVM_GET_REG_LIST: %s", strerror(errno));
@@ -303,7 +344,8 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep)
 	}
 	f = host_features(kvm);
 	close(kvm);
-	if (vm_open(&v, true, 1, f, rep))
+	/* With the fleet capability if the kernel has it: its wider masks. */
+	if (vm_open(&v, true, 1, 1, f, rep))
 		return -1;
 	ret = read_profile(&v, 0, f, p, rep);
 	vm_close(&v);
@@ -319,12 +361,17 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep)
 int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 		 struct cm_report *rep)
 {
+	int ret;
+
 	if (nr_vcpus < 1 || nr_vcpus > (int)(sizeof(v->vcpu) / sizeof(v->vcpu[0]))) {
 		cm_report_add(rep, true, "vCPU count %d out of range 1..256", nr_vcpus);
 		return -1;
 	}
-	if (vm_open(v, model->impl_set, nr_vcpus, model->features, rep))
-		return -1;
+	ret = vm_open(v, model->impl_set,
+		      model->is_model && (model->vm_caps & CM_CAP_FLEET_ID_REGS) ? 2 : 0,
+		      nr_vcpus, model->features, rep);
+	if (ret)
+		return ret;
 	/* What this host gives a VM that nobody changed: limits and defaults. */
 	if (read_profile(v, 0, host_features(v->kvm), &v->host, rep)) {
 		vm_close(v);

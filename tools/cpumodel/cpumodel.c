@@ -206,8 +206,138 @@ const char *cm_feature_name(int bit)
 }
 
 static const char *const cap_names[] = {
-	"writable-masks", "writable-imp-id-regs", "steal-time",
+	"writable-masks", "writable-imp-id-regs", "steal-time", "fleet-id-regs",
 };
+
+const char *cm_cap_name(int bit)
+{
+	return bit >= 0 && bit < (int)ARRAY_SIZE(cap_names) ? cap_names[bit] : NULL;
+}
+
+/* The VM capabilities a model may require (its "capabilities"). */
+#define CM_MODEL_CAPS	CM_CAP_FLEET_ID_REGS
+
+/* ---- KVM_CAP_ARM_OOT_FLEET_ID_REGS ---------------------------------------- */
+
+/*
+ * The fields KVM_CAP_ARM_OOT_FLEET_ID_REGS makes writable: a copy of
+ * kvm_fleet_id_fields[] in the patched tree's arch/arm64/kvm/sys_regs.c
+ * (patch 0026, out of tree), which keep in sync.  Their rules are those of
+ * the host's feature tables (cpumodel-tables.h), except FP/AdvSIMD
+ * (fleet_fp_simd_ok(), the kernel's kvm_check_fleet_fp_simd()).
+ */
+static const struct {
+	const char *reg;
+	const char *fields[5];
+} fleet_fields[] = {
+	{ "ID_AA64PFR0_EL1", { "RAS", "AdvSIMD", "FP" } },
+	{ "ID_AA64PFR1_EL1", { "RAS_frac" } },
+	{ "ID_AA64MMFR0_EL1", { "TGRAN4_2", "TGRAN64_2", "TGRAN16_2" } },
+	{ "ID_AA64MMFR1_EL1", { "TWED", "XNX", "VH", "VMIDBits" } },
+	{ "ID_AA64MMFR2_EL1", { "EVT", "FWB", "IDS" } },
+	{ "CTR_EL0", { "CWG", "ERG", "L1Ip" } },
+};
+
+static const struct cm_field *field_by_name(int slot, const char *name)
+{
+	const struct cm_regdesc *d = cm_slot_desc(slot);
+	const struct cm_field *f;
+
+	for (f = d ? d->fields : NULL; f && f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+uint64_t cm_fleet_mask(int slot)
+{
+	static uint64_t masks[CM_NR_SLOTS];
+	static bool done;
+	size_t i, k;
+
+	if (!done) {
+		for (i = 0; i < ARRAY_SIZE(fleet_fields); i++) {
+			int s = cm_slot_by_name(fleet_fields[i].reg);
+
+			for (k = 0; s >= 0 && k < ARRAY_SIZE(fleet_fields[i].fields) &&
+			     fleet_fields[i].fields[k]; k++) {
+				const struct cm_field *f = field_by_name(s, fleet_fields[i].fields[k]);
+
+				if (f)
+					masks[s] |= cm_field_mask(f);
+			}
+		}
+		done = true;
+	}
+	return slot >= 0 && slot < CM_NR_SLOTS ? masks[slot] : 0;
+}
+
+/*
+ * "ID_AA64PFR0_EL1.RAS, ID_AA64MMFR1_EL1.VH": the fields covering @bits[slot]
+ * of every slot, into @buf.
+ */
+static const char *field_list(const uint64_t *bits, char *buf, size_t len)
+{
+	size_t o = 0;
+	int s;
+
+	buf[0] = 0;
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		const struct cm_regdesc *d = cm_slot_desc(s);
+		const struct cm_field *f;
+
+		for (f = d ? d->fields : NULL; bits[s] && f && f->name; f++)
+			if (bits[s] & cm_field_mask(f))
+				o += snprintf(buf + o, o < len ? len - o : 0, "%s%s.%s", o ? ", " : "",
+					      cm_slot_name(s), f->name);
+	}
+	return buf;
+}
+
+#define FP_SHIFT	16
+#define ADVSIMD_SHIFT	20
+
+/*
+ * FP and AdvSIMD of ID_AA64PFR0_EL1 in a VM with the capability (the
+ * kernel's kvm_check_fleet_fp_simd()): each is the host's, or 0 where the
+ * host has 1 (FP16), never 0xf (not implemented, which the signed
+ * lower-safe rule alone would allow); where the host's two are equal, the
+ * VM's are too.  NULL when @val is fine on a host whose value is @lim.
+ */
+static const char *fleet_fp_simd_ok(uint64_t val, uint64_t lim, char *why, size_t len)
+{
+	unsigned int fp = (val >> FP_SHIFT) & 0xf, simd = (val >> ADVSIMD_SHIFT) & 0xf;
+	unsigned int fp_lim = (lim >> FP_SHIFT) & 0xf, simd_lim = (lim >> ADVSIMD_SHIFT) & 0xf;
+
+	if (fp != fp_lim && !(fp_lim == 1 && fp == 0))
+		snprintf(why, len, "ID_AA64PFR0_EL1.FP: model %u, host %u: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 (FP16) to 0 (IMP), never to 0xf (NI)",
+			 fp, fp_lim);
+	else if (simd != simd_lim && !(simd_lim == 1 && simd == 0))
+		snprintf(why, len, "ID_AA64PFR0_EL1.AdvSIMD: model %u, host %u: with KVM_CAP_ARM_OOT_FLEET_ID_REGS AdvSIMD may only go from 1 (FP16) to 0 (IMP), never to 0xf (NI)",
+			 simd, simd_lim);
+	else if (fp_lim == simd_lim && fp != simd)
+		snprintf(why, len, "ID_AA64PFR0_EL1.FP,AdvSIMD: model FP %u, AdvSIMD %u: the host's are equal (%u), so the model's must be (KVM_CAP_ARM_OOT_FLEET_ID_REGS)",
+			 fp, simd, fp_lim);
+	else
+		return NULL;
+	return why;
+}
+
+/*
+ * @host's writable masks as a VM with (@fleet) or without the capability
+ * sees them: a host that has it recorded the wide masks; without it the
+ * fleet fields are fixed.  A host without the capability reports the masks
+ * of its kernel as they are.
+ */
+static void fleet_masks(struct cm_profile *host, bool fleet)
+{
+	int s;
+
+	if (fleet || !(host->caps & CM_CAP_FLEET_ID_REGS))
+		return;
+	for (s = 0; s < CM_NR_SLOTS; s++)
+		host->r[s].mask &= ~cm_fleet_mask(s);
+}
 
 /* ---- CPU implementations ------------------------------------------------ */
 
@@ -490,11 +620,6 @@ static int parse_impls(json_object *a, const char *what, struct cm_profile *p,
 	return 0;
 }
 
-static const char *cap_name(int bit)
-{
-	return bit < (int)ARRAY_SIZE(cap_names) ? cap_names[bit] : NULL;
-}
-
 int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm_report *rep)
 {
 	struct json_tokener *tok = json_tokener_new();
@@ -568,8 +693,24 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 					       sizeof(p->sources) - o2 : 0, "%s%s", i ? "," : "",
 					       json_object_get_string(json_object_array_get_idx(val, i)));
 		} else if (!strcmp(key, "capabilities")) {
-			if (parse_names(val, key, what, cap_name, ARRAY_SIZE(cap_names), &p->caps, rep))
+			unsigned int caps;
+
+			if (parse_names(val, key, what, cm_cap_name, ARRAY_SIZE(cap_names), &caps, rep))
 				goto out;
+			/* A model's: the VM capabilities its VMs must enable. */
+			if (p->is_model && (caps & ~CM_MODEL_CAPS)) {
+				int b;
+
+				for (b = 0; !(caps & ~CM_MODEL_CAPS & (1u << b)); b++)
+					;
+				cm_report_add(rep, true, "%s: a model's \"capabilities\" are the VM capabilities its VMs must enable; \"%s\" is a host's (a model may require only \"fleet-id-regs\")",
+					      what, cap_names[b]);
+				goto out;
+			}
+			if (p->is_model)
+				p->vm_caps = caps;
+			else
+				p->caps = caps;
 		} else if (!strcmp(key, "vcpu_features")) {
 			if (parse_names(val, key, what, cm_feature_name, 32, &p->features, rep))
 				goto out;
@@ -739,6 +880,14 @@ char *cm_to_json(const struct cm_profile *p)
 		for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save))
 			json_object_array_add(a, json_object_new_string(tok));
 		json_object_object_add(root, "sources", a);
+		/* The VM capabilities the model requires, if any. */
+		if (p->vm_caps) {
+			a = json_object_new_array();
+			for (b = 0; b < (int)ARRAY_SIZE(cap_names); b++)
+				if (p->vm_caps & (1u << b))
+					json_object_array_add(a, json_object_new_string(cap_names[b]));
+			json_object_object_add(root, "capabilities", a);
+		}
 	} else {
 		json_object_object_add(root, "kernel", json_object_new_string(p->kernel));
 		a = json_object_new_array();
@@ -999,8 +1148,11 @@ static const struct {
 	{ PTRAUTH, "ID_AA64ISAR2_EL1", "GPA3" },
 };
 
-/* @host as a VM with only @features would see it. */
-static void host_view(const struct cm_profile *host, unsigned int features,
+/*
+ * @host as a VM with only @features would see it, with (@fleet) or without
+ * KVM_CAP_ARM_OOT_FLEET_ID_REGS enabled.
+ */
+static void host_view(const struct cm_profile *host, unsigned int features, bool fleet,
 		      struct cm_profile *out)
 {
 	size_t i;
@@ -1018,6 +1170,7 @@ static void host_view(const struct cm_profile *host, unsigned int features,
 				out->r[slot].val &= ~cm_field_mask(f);
 	}
 	out->features &= features;
+	fleet_masks(out, fleet);
 }
 
 /* ---- compare ---------------------------------------------------------- */
@@ -1038,8 +1191,14 @@ static const char *kvm_refuses(int slot, const struct cm_field *f, int64_t v)
 	return NULL;
 }
 
+/* KVM_CAP_ARM_OOT_FLEET_ID_REGS in a comparison. */
+struct fleet_ctx {
+	bool host;		/* the host has it */
+	bool model;		/* the model requires it: its VMs enable it */
+};
+
 static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg *h,
-			  struct cm_report *rep)
+			  const struct fleet_ctx *fc, struct cm_report *rep)
 {
 	const struct cm_regdesc *d = cm_slot_desc(slot);
 	uint64_t diff = m->val ^ h->val, checked = 0;
@@ -1061,9 +1220,15 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 				      cm_field_value_str(f, mv, a, sizeof(a)), kvm_refuses(slot, f, mv));
 			bad++;
 		} else if ((h->mask & fm) != fm || f->rule == CM_RULE_NONE) {
-			cm_report_add(rep, true, "%s.%s: model %s, host %s, and this host does not let a VMM change it",
+			const char *why = "";
+
+			if ((cm_fleet_mask(slot) & fm) && fc->host && !fc->model)
+				why = " without KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require (its \"capabilities\" lack \"fleet-id-regs\")";
+			else if ((cm_fleet_mask(slot) & fm) && !fc->host)
+				why = " (it lacks KVM_CAP_ARM_OOT_FLEET_ID_REGS, fleet-id-regs, which makes it writable)";
+			cm_report_add(rep, true, "%s.%s: model %s, host %s, and this host does not let a VMM change it%s",
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, mv, a, sizeof(a)),
-				      cm_field_value_str(f, hv, b, sizeof(b)));
+				      cm_field_value_str(f, hv, b, sizeof(b)), why);
 			bad++;
 		} else if (!cm_field_ok(f, mv, hv)) {
 			cm_report_add(rep, true, "%s.%s: model %s, host limit %s (%s%s)",
@@ -1080,6 +1245,12 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 			      cm_field_names(slot, diff & ~checked, n, sizeof(n)));
 		bad++;
 	}
+	/* FP/AdvSIMD: the capability's own rule, on top of lower-safe. */
+	if (fc->model && fc->host && slot == cm_slot_by_name("ID_AA64PFR0_EL1") &&
+	    fleet_fp_simd_ok(m->val, h->val, n, sizeof(n))) {
+		cm_report_add(rep, true, "%s", n);
+		bad++;
+	}
 	return bad;
 }
 
@@ -1087,9 +1258,27 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 	       struct cm_report *rep)
 {
 	struct cm_profile view, *host = &view;
+	struct fleet_ctx fc = {
+		.host = host_full->caps & CM_CAP_FLEET_ID_REGS,
+		.model = model->is_model && (model->vm_caps & CM_CAP_FLEET_ID_REGS),
+	};
 	int s, b, bad = 0;
 
-	host_view(host_full, model->features, &view);
+	host_view(host_full, model->features, fc.model, &view);
+	/* The model's VMs enable the capability: the host must have it. */
+	if (fc.model && !fc.host) {
+		uint64_t bits[CM_NR_SLOTS];
+		char list[1024];
+
+		for (s = 0; s < CM_NR_SLOTS; s++)
+			bits[s] = model->r[s].present && host->r[s].present ?
+				  (model->r[s].val ^ host->r[s].val) & cm_fleet_mask(s) : 0;
+		field_list(bits, list, sizeof(list));
+		cm_report_add(rep, true, "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS, which this host lacks (%s%s)",
+			      list[0] ? "the model changes its " : "no fleet field differs from this host's, but the model's VMs enable the capability",
+			      list);
+		bad++;
+	}
 	for (b = 0; b < 32; b++) {
 		if ((model->features & ~host_full->features) & (1u << b)) {
 			cm_report_add(rep, true, "vCPU feature %s: the host does not offer it",
@@ -1146,10 +1335,8 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 			continue;
 		switch (g) {
 		case CM_G_ID:
-			bad += compare_sysreg(s, m, h, rep);
-			break;
 		case CM_G_CACHE:
-			bad += compare_sysreg(s, m, h, rep);
+			bad += compare_sysreg(s, m, h, &fc, rep);
 			break;
 		case CM_G_IMPL:
 			if (!(host->caps & CM_CAP_WRITABLE_IMP)) {
@@ -1201,8 +1388,12 @@ static void host_list(const struct cm_profile *hosts, int n, const struct cm_fie
 	}
 }
 
+/*
+ * @fleet_hint: why KVM_CAP_ARM_OOT_FLEET_ID_REGS does not make the fleet
+ * fields writable for this model ("" when it does), for the errors.
+ */
 static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
-			   struct cm_profile *m, struct cm_report *rep)
+			   const char *fleet_hint, struct cm_profile *m, struct cm_report *rep)
 {
 	const struct cm_regdesc *d = cm_slot_desc(slot);
 	uint64_t val = hosts[0].r[slot].val, covered = 0;
@@ -1214,7 +1405,7 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		uint64_t fm = cm_field_mask(f);
 		int64_t v = cm_field_get(f, hosts[0].r[slot].val);
 		int fixed = -1;
-		bool same = true;
+		bool same = true, fleet = cm_fleet_mask(slot) & fm;
 
 		covered |= fm;
 		for (i = 0; i < n; i++) {
@@ -1232,8 +1423,8 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 			continue;
 		host_list(hosts, n, f, slot, list, sizeof(list));
 		if (fixed == -2) {
-			cm_report_add(rep, true, "%s.%s: hosts differ (%s) and hosts that do not let a VMM change it disagree",
-				      cm_slot_name(slot), f->name, list);
+			cm_report_add(rep, true, "%s.%s: hosts differ (%s) and hosts that do not let a VMM change it disagree%s",
+				      cm_slot_name(slot), f->name, list, fleet ? fleet_hint : "");
 			bad++;
 			continue;
 		}
@@ -1249,10 +1440,10 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		}
 		for (i = 0; i < n; i++) {
 			if (!cm_field_ok(f, v, cm_field_get(f, hosts[i].r[slot].val))) {
-				cm_report_add(rep, true, "%s.%s: hosts differ (%s); %s cannot change it and %s cannot run its value",
+				cm_report_add(rep, true, "%s.%s: hosts differ (%s); %s cannot change it and %s cannot run its value%s",
 					      cm_slot_name(slot), f->name, list,
 					      fixed >= 0 ? hosts[fixed].name : "no host",
-					      hosts[i].name);
+					      hosts[i].name, fleet ? fleet_hint : "");
 				bad++;
 				break;
 			}
@@ -1267,10 +1458,11 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 				if (cm_field_get(f, hosts[i].r[slot].val) == v)
 					o += snprintf(by + o, sizeof(by) - o, "%s%s",
 						      o ? ", " : "; limited by ", hosts[i].name);
-			cm_report_add(rep, false, "%s.%s = %s (%s%s): %s%s",
+			cm_report_add(rep, false, "%s.%s = %s (%s%s%s): %s%s",
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, v, a, sizeof(a)),
 				      fixed >= 0 ? "fixed on " : cm_rule_name(f->rule),
-				      fixed >= 0 ? hosts[fixed].name : "", list,
+				      fixed >= 0 ? hosts[fixed].name : "",
+				      fixed < 0 && fleet ? ", with fleet-id-regs" : "", list,
 				      fixed >= 0 ? "" : by);
 		}
 	}
@@ -1387,7 +1579,7 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 }
 
 static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
-			  struct cm_profile *m, struct cm_report *rep);
+			  const char *fleet_hint, struct cm_profile *m, struct cm_report *rep);
 
 /*
  * The model's implementations: every distinct one of every host, in host
@@ -1454,31 +1646,93 @@ static int baseline_impls_pmu(const struct cm_profile *hosts, int n, struct cm_p
 	return 0;
 }
 
-int cm_baseline(const struct cm_profile *hosts_full, int n, int impl_from,
-		const char *name, struct cm_profile *m, struct cm_report *rep)
+int cm_baseline(const struct cm_profile *hosts, int n, int impl_from,
+		const char *name, struct cm_profile *model, struct cm_report *rep)
+{
+	return cm_baseline_ext(hosts, n, impl_from, 0, name, model, rep);
+}
+
+/*
+ * KVM_CAP_ARM_OOT_FLEET_ID_REGS: the fleet fields in which the model
+ * differs from a host need it; the model then requires it (its VMs enable
+ * it).  Their names go to @list ("" when none).
+ */
+static void baseline_fleet(const struct cm_profile *hosts, int n, struct cm_profile *m,
+			   char *list, size_t len)
+{
+	uint64_t bits[CM_NR_SLOTS] = { 0 }, any = 0;
+	int s, i;
+
+	list[0] = 0;
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		for (i = 0; i < n && m->r[s].present; i++)
+			bits[s] |= (m->r[s].val ^ hosts[i].r[s].val) & cm_fleet_mask(s);
+		any |= bits[s];
+	}
+	if (!any)
+		return;
+	m->vm_caps |= CM_CAP_FLEET_ID_REGS;
+	field_list(bits, list, len);
+}
+
+int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, unsigned int flags,
+		    const char *name, struct cm_profile *m, struct cm_report *rep)
 {
 	struct cm_profile *hosts;
 	unsigned int features = CM_FEATURES;
-	int i, ret;
+	char hint[512], lack[256] = "", poolable[1024] = "";
+	size_t o = 0;
+	int i, ret, with = 0;
+	bool fleet;
 
 	memset(m, 0, sizeof(*m));
 	if (n < 1) {
 		cm_report_add(rep, true, "baseline needs at least one host profile");
 		return -1;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		features &= hosts_full[i].features;
+		if (hosts_full[i].caps & CM_CAP_FLEET_ID_REGS)
+			with++;
+		else
+			o += snprintf(lack + o, o < sizeof(lack) ? sizeof(lack) - o : 0, "%s%s",
+				      o ? ", " : "", hosts_full[i].name);
+	}
 	if ((features & PTRAUTH) != PTRAUTH)
 		features &= ~PTRAUTH;
+	/* The capability is the model's: usable only if every host has it. */
+	fleet = !(flags & CM_BASELINE_NO_FLEET) && with == n;
+	if (fleet)
+		hint[0] = 0;
+	else if (with == n)
+		snprintf(hint, sizeof(hint), " (KVM_CAP_ARM_OOT_FLEET_ID_REGS would make it writable: not used, --no-fleet)");
+	else
+		snprintf(hint, sizeof(hint), " (KVM_CAP_ARM_OOT_FLEET_ID_REGS makes it writable; %s lack%s it)",
+			 with ? lack : "the hosts", with && n - with == 1 ? "s" : "");
 	hosts = calloc(n, sizeof(*hosts));
 	if (!hosts) {
 		cm_report_add(rep, true, "out of memory");
 		return -1;
 	}
 	for (i = 0; i < n; i++)
-		host_view(&hosts_full[i], features, &hosts[i]);
+		host_view(&hosts_full[i], features, fleet, &hosts[i]);
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	ret = baseline_views(hosts, n, impl_from, m, rep);
+	ret = baseline_views(hosts, n, impl_from, hint, m, rep);
+	if (!ret && fleet)
+		baseline_fleet(hosts, n, m, poolable, sizeof(poolable));
+	if (with && with < n && !(flags & CM_BASELINE_NO_FLEET)) {
+		uint64_t differ = 0;
+		int s;
+
+		/* Say so where it would matter: the hosts differ in a fleet field. */
+		for (s = 0; s < CM_NR_SLOTS; s++)
+			for (i = 1; i < n; i++)
+				differ |= (hosts_full[i].r[s].val ^ hosts_full[0].r[s].val) &
+					  cm_fleet_mask(s);
+		if (differ)
+			cm_report_add(rep, false, "fleet-id-regs: not used, %s lack%s KVM_CAP_ARM_OOT_FLEET_ID_REGS (a model that needs it runs only where every host has it)",
+				      lack, n - with == 1 ? "s" : "");
+	}
 	for (i = 0; i < 32; i++)
 		if (hosts_full[0].features & ~m->features & (1u << i))
 			cm_report_add(rep, false, "vCPU feature %s: left out, not every host offers it",
@@ -1495,12 +1749,15 @@ int cm_baseline(const struct cm_profile *hosts_full, int n, int impl_from,
 		}
 		cm_report_free(&r2);
 	}
+	if (!ret && poolable[0])
+		cm_report_add(rep, false, "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS (its VMs enable it before creating vCPUs), which makes poolable: %s",
+			      poolable);
 	free(hosts);
 	return ret;
 }
 
 static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
-			  struct cm_profile *m, struct cm_report *rep)
+			  const char *fleet_hint, struct cm_profile *m, struct cm_report *rep)
 {
 	char list[512];
 	size_t o = 0;
@@ -1548,7 +1805,7 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 		if (!m->r[s].present || g == CM_G_IMPL || (g == CM_G_CACHE && s != CM_SLOT_CTR))
 			continue;
 		if (g == CM_G_ID || s == CM_SLOT_CTR) {
-			bad += baseline_sysreg(hosts, n, s, m, rep);
+			bad += baseline_sysreg(hosts, n, s, fleet_hint, m, rep);
 			continue;
 		}
 		v = hosts[0].r[s].val;

@@ -65,6 +65,15 @@ enum cm_group { CM_G_ID, CM_G_CACHE, CM_G_IMPL, CM_G_FW, CM_G_BMAP, CM_NR_GROUPS
 #define CM_CAP_WRITABLE_MASKS	(1u << 0)	/* KVM_ARM_GET_REG_WRITABLE_MASKS */
 #define CM_CAP_WRITABLE_IMP	(1u << 1)	/* KVM_CAP_ARM_WRITABLE_IMP_ID_REGS */
 #define CM_CAP_STEAL_TIME	(1u << 2)	/* KVM_CAP_STEAL_TIME (PV time) */
+/*
+ * KVM_CAP_ARM_OOT_FLEET_ID_REGS (1000, the series' out-of-tree VM
+ * capability): more ID fields and CTR_EL0 fields writable (cm_fleet_mask()).
+ * Host: the kernel has it, and the writable masks recorded are those of a
+ * VM that enabled it.  Model (cm_profile.vm_caps): its VMs must enable it
+ * before creating vCPUs, since the model changes a fleet field of a host.
+ */
+#define CM_CAP_FLEET_ID_REGS	(1u << 3)
+#define CM_KVM_CAP_FLEET_ID_REGS	1000
 
 /* A CPU implementation, as target-implementation discovery reports it. */
 struct cm_impl {
@@ -82,6 +91,8 @@ struct cm_profile {
 	bool is_model;
 	char kernel[65];	/* uname -r of a probed host */
 	unsigned int caps;	/* CM_CAP_* (hosts) */
+	unsigned int vm_caps;	/* model: VM capabilities its VMs must enable
+				   (CM_CAP_FLEET_ID_REGS); JSON "capabilities" */
 	unsigned int features;	/* vCPU features: offered (host) or used (model) */
 	bool pvtime;		/* model: needs PV time; host: has it */
 	bool impl_set;		/* model: sets MIDR/REVIDR/AIDR */
@@ -119,6 +130,14 @@ uint64_t cm_slot_kvm_id(int slot);
 int cm_slot_by_name(const char *name);
 const char *cm_group_key(enum cm_group g);
 const char *cm_feature_name(int bit);
+const char *cm_cap_name(int bit);
+
+/*
+ * The bits of register @slot that KVM_CAP_ARM_OOT_FLEET_ID_REGS makes
+ * writable (0 for other registers): the tool's copy of the kernel's
+ * kvm_fleet_id_fields[] (arch/arm64/kvm/sys_regs.c, patch 0026).
+ */
+uint64_t cm_fleet_mask(int slot);
 
 /*
  * Describe the field(s) of a register covering the bits in @bits, e.g.
@@ -157,6 +176,16 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host,
  */
 int cm_baseline(const struct cm_profile *hosts, int n, int impl_from,
 		const char *name, struct cm_profile *model, struct cm_report *rep);
+
+/*
+ * cm_baseline() with @flags.  By default the fleet fields (cm_fleet_mask())
+ * are writable when every host has KVM_CAP_ARM_OOT_FLEET_ID_REGS; a model
+ * that then differs from a host in one of them requires the capability
+ * (vm_caps).  CM_BASELINE_NO_FLEET: never (mainline's masks).
+ */
+#define CM_BASELINE_NO_FLEET	(1u << 0)
+int cm_baseline_ext(const struct cm_profile *hosts, int n, int impl_from, unsigned int flags,
+		    const char *name, struct cm_profile *model, struct cm_report *rep);
 
 /*
  * Cache geometry.  A model sets CLIDR_EL1 and the CCSIDR of the caches
@@ -200,7 +229,9 @@ struct cm_vm {
 	/*
 	 * vCPU 0 as created, before anything was written: the host's
 	 * defaults (the system's CTR_EL0, the host's cache geometry), which
-	 * KVM checks writes against and the guest reads untrapped.
+	 * KVM checks writes against and the guest reads untrapped.  Its
+	 * writable masks are this VM's: the wide ones only if it enabled
+	 * KVM_CAP_ARM_OOT_FLEET_ID_REGS (vm_caps).
 	 */
 	struct cm_profile host;
 	/*
@@ -209,6 +240,8 @@ struct cm_vm {
 	 * them with cm_handle_hypercall().
 	 */
 	bool discovery;
+	/* VM capabilities cm_vm_create() enabled (CM_CAP_FLEET_ID_REGS). */
+	unsigned int vm_caps;
 };
 
 /* Record this host's profile from a scratch VM. */
@@ -216,7 +249,11 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep);
 
 /*
  * Create a VM with @nr_vcpus vCPUs initialised for @model (capabilities
- * enabled before the vCPUs exist, features at KVM_ARM_VCPU_INIT).
+ * enabled before the vCPUs exist: KVM_CAP_ARM_WRITABLE_IMP_ID_REGS when the
+ * model sets an identity and the host has it, KVM_CAP_ARM_OOT_FLEET_ID_REGS
+ * when the model requires it; features at KVM_ARM_VCPU_INIT).  Returns 0,
+ * -1 on error, or a positive number when the model cannot run on this host
+ * because the host lacks a capability the model requires (named in @rep).
  */
 int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 		 struct cm_report *rep);

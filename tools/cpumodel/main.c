@@ -6,7 +6,9 @@
  *   show     [--json] PROFILE                 a profile, decoded by field
  *                                             (--json: checked and rewritten
  *                                             as this version writes it)
- *   baseline [--name NAME] [--impl-from HOST] [-o FILE] HOST.json...
+ *   baseline [--name NAME] [--impl-from HOST] [--no-fleet] [-o FILE] HOST.json...
+ *                                             (--no-fleet: without
+ *                                             KVM_CAP_ARM_OOT_FLEET_ID_REGS)
  *   compare  MODEL HOST.json                  can MODEL run on that host?
  *   apply    MODEL [--vcpus N] [--no-precheck] [--no-verify]
  *            [--discovery | --no-discovery]
@@ -26,16 +28,29 @@
 #define EXIT_INCOMPATIBLE	1
 #define EXIT_USAGE		2
 
-static void usage(void)
+static void usage_to(FILE *f, int status)
 {
-	fprintf(stderr,
+	fprintf(f,
 		"usage: arm64-cpumodel probe [--name NAME] [-o FILE]\n"
 		"       arm64-cpumodel show [--json] PROFILE\n"
-		"       arm64-cpumodel baseline [--name NAME] [--impl-from HOST] [-o FILE] HOST.json...\n"
+		"       arm64-cpumodel baseline [--name NAME] [--impl-from HOST] [--no-fleet] [-o FILE]\n"
+		"                               HOST.json...\n"
 		"       arm64-cpumodel compare MODEL HOST.json\n"
 		"       arm64-cpumodel apply MODEL [--vcpus N] [--no-precheck] [--no-verify]\n"
-		"                            [--discovery | --no-discovery]\n");
-	exit(EXIT_USAGE);
+		"                            [--discovery | --no-discovery]\n"
+		"\n"
+		"baseline uses KVM_CAP_ARM_OOT_FLEET_ID_REGS (\"fleet-id-regs\", out of tree) when\n"
+		"every host has it: a model that differs from a host in a field only the\n"
+		"capability makes writable requires it (the model's \"capabilities\"), and\n"
+		"apply enables it on the VM; --no-fleet computes the model mainline's masks\n"
+		"allow.  Exit status: 0 ok/compatible, 1 incompatible or rejected, 2 bad usage\n"
+		"or input.  Formats and rules: tools/cpumodel/README.md.\n");
+	exit(status);
+}
+
+static void usage(void)
+{
+	usage_to(stderr, EXIT_USAGE);
 }
 
 static void print_report(const struct cm_report *rep, FILE *f, const char *prefix)
@@ -101,6 +116,21 @@ static int cmd_show(int argc, char **argv)
 		if (p.features & (1u << b))
 			printf(" %s", cm_feature_name(b));
 	printf("\nPV time: %s\n", p.pvtime ? "yes" : "no");
+	if (p.is_model && p.vm_caps) {
+		printf("VM capabilities required:");
+		for (b = 0; b < 32; b++)
+			if (p.vm_caps & (1u << b))
+				printf(" %s%s", cm_cap_name(b),
+				       (1u << b) == CM_CAP_FLEET_ID_REGS ?
+				       " (KVM_CAP_ARM_OOT_FLEET_ID_REGS)" : "");
+		printf("\n");
+	} else if (!p.is_model) {
+		printf("Capabilities:");
+		for (b = 0; b < 32; b++)
+			if (p.caps & (1u << b))
+				printf(" %s", cm_cap_name(b));
+		printf("\n");
+	}
 	if (p.pmu_counters_set)
 		printf("PMU event counters (PMCR_EL0.N): %u\n", p.pmu_counters);
 	{
@@ -135,9 +165,12 @@ static int cmd_show(int argc, char **argv)
 
 			if (!fv && f->rule == CM_RULE_NONE)
 				continue;
-			printf("    %-14s %-18s %s%s\n", f->name, cm_field_value_str(f, fv, v, sizeof(v)),
+			printf("    %-14s %-18s %s%s%s\n", f->name, cm_field_value_str(f, fv, v, sizeof(v)),
 			       cm_rule_name(f->rule),
-			       (r->mask & cm_field_mask(f)) == cm_field_mask(f) ? ", writable" : "");
+			       (r->mask & cm_field_mask(f)) == cm_field_mask(f) ? ", writable" : "",
+			       (r->mask & cm_field_mask(f)) == cm_field_mask(f) &&
+			       (cm_fleet_mask(s) & cm_field_mask(f)) && (p.caps & CM_CAP_FLEET_ID_REGS) ?
+			       " with fleet-id-regs" : "");
 		}
 	}
 	return 0;
@@ -149,15 +182,20 @@ static int cmd_baseline(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "impl-from", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
+		{ "no-fleet", no_argument, NULL, 'F' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = "baseline", *out = NULL, *impl = NULL;
 	struct cm_report rep = { 0 };
 	struct cm_profile *hosts, model;
 	int c, i, n, impl_from = -1, ret;
+	unsigned int flags = 0;
 
-	while ((c = getopt_long(argc, argv, "n:i:o:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "n:i:o:F", opts, NULL)) != -1) {
 		switch (c) {
+		case 'F':
+			flags |= CM_BASELINE_NO_FLEET;
+			break;
 		case 'n':
 			name = optarg;
 			break;
@@ -190,7 +228,7 @@ static int cmd_baseline(int argc, char **argv)
 		free(hosts);
 		return EXIT_USAGE;
 	}
-	ret = cm_baseline(hosts, n, impl_from, name, &model, &rep);
+	ret = cm_baseline_ext(hosts, n, impl_from, flags, name, &model, &rep);
 	fprintf(stderr, "baseline of %d host%s: %s\n", n, n > 1 ? "s" : "",
 		ret ? "FAILED, no model written" : "every host can run this model");
 	print_report(&rep, stderr, "  ");
@@ -311,8 +349,17 @@ static int cmd_apply(int argc, char **argv)
 			argv[optind]);
 		return EXIT_USAGE;
 	}
-	if (cm_vm_create(&vm, &model, vcpus, &rep)) {
+	bad = cm_vm_create(&vm, &model, vcpus, &rep);
+	if (bad > 0) {
+		/* A capability the model requires is missing: incompatible. */
+		printf("apply %s: REJECTED, it cannot run on this host\n", model.name);
+		print_report(&rep, stdout, "  ");
+		cm_report_free(&rep);
+		return EXIT_INCOMPATIBLE;
+	}
+	if (bad) {
 		print_report(&rep, stderr, "arm64-cpumodel: apply: ");
+		cm_report_free(&rep);
 		return EXIT_USAGE;
 	}
 	bad = cm_apply(&vm, &model, flags, &rep);
@@ -370,6 +417,8 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+		usage_to(stdout, 0);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
 			return cmds[i].fn(argc - 1, argv + 1);
