@@ -12,13 +12,20 @@
  * counters (PMCR_EL0.N, lowered and read by the guest) and the CPU
  * implementations the guest learns through target-implementation discovery
  * (DISCOVER_IMPL_VER/_CPUS, forwarded by the SMCCC filter and answered by
- * cm_handle_hypercall()).
+ * cm_handle_hypercall()).  KVM_CAP_ARM_OOT_FLEET_ID_REGS (out of tree):
+ * probe records it and the wider masks; a model that changes a fleet field
+ * requires it, applies with it (KVM enforces the rules, FP/AdvSIMD's own
+ * included) and is refused, by the pre-check and by KVM, without it.
  *
  * Usage: cpumodel-test [FIXTURE.json...]
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/kvm.h>
 
 #include "cpumodel.h"
 #include "cpumodel-int.h"
@@ -255,6 +262,136 @@ static void refused(const struct cm_profile *bad, const char *field, unsigned in
 	cm_vm_destroy(&vm);
 }
 
+static const struct cm_field *field_of(int slot, const char *name)
+{
+	const struct cm_regdesc *d = cm_slot_desc(slot);
+	const struct cm_field *f;
+
+	for (f = d ? d->fields : NULL; f && f->name; f++)
+		if (!strcmp(f->name, name))
+			return f;
+	return NULL;
+}
+
+/*
+ * KVM_CAP_ARM_OOT_FLEET_ID_REGS.  With it (this series' kernel): probe
+ * records it with the wider masks; a fleet field lowered (or CTR_EL0 made
+ * VIPT with a larger write-back granule) applies on a VM that enables it,
+ * userspace and guest read the model; without the capability in the model
+ * the same change is refused by the pre-check and by KVM itself (rolled
+ * back); FP/AdvSIMD follow their own rule.  Without it (another kernel):
+ * probe does not record it and a model that requires it is incompatible.
+ */
+static void fleet_tests(const struct cm_profile *host, const struct cm_profile *self)
+{
+	int kvm = open("/dev/kvm", O_RDWR), has, s, pfr0 = cm_slot_by_name("ID_AA64PFR0_EL1");
+	const struct cm_field *fp = field_of(pfr0, "FP"), *simd = field_of(pfr0, "AdvSIMD");
+	const struct cm_field *f, *l1ip = field_of(CM_SLOT_CTR, "L1Ip"), *cwg = field_of(CM_SLOT_CTR, "CWG");
+	struct cm_report rep = { 0 };
+	struct cm_profile m, bad;
+	char field[96] = "";
+	bool wide = true;
+	struct cm_vm vm;
+
+	has = kvm >= 0 ? ioctl(kvm, KVM_CHECK_EXTENSION, CM_KVM_CAP_FLEET_ID_REGS) : -1;
+	if (kvm >= 0)
+		close(kvm);
+	CHECK(!!(host->caps & CM_CAP_FLEET_ID_REGS) == (has > 0),
+	      "fleet: probe records fleet-id-regs as KVM_CHECK_EXTENSION(1000) says (%d)", has);
+	m = *self;
+	snprintf(m.name, sizeof(m.name), "fleet-model");
+	m.vm_caps = CM_CAP_FLEET_ID_REGS;
+	if (has <= 0) {
+		int ret = cm_vm_create(&vm, &m, 1, &rep);
+
+		CHECK(ret > 0 && report_has(&rep, "KVM_CAP_ARM_OOT_FLEET_ID_REGS"),
+		      "fleet: a model requiring it cannot run without it (cm_vm_create returned %d)", ret);
+		dump(&rep);
+		cm_report_free(&rep);
+		if (!ret)
+			cm_vm_destroy(&vm);
+		return;
+	}
+	for (s = 0; s < CM_NR_SLOTS; s++)
+		if (cm_fleet_mask(s) && host->r[s].present &&
+		    (host->r[s].mask & cm_fleet_mask(s)) != cm_fleet_mask(s))
+			wide = false;
+	CHECK(wide, "fleet: probe recorded the wider masks (every fleet field writable)");
+
+	/* A lower-safe fleet field above 0, lowered (from the last register). */
+	for (s = CM_SLOT_ID + CM_NR_ID - 1; s >= CM_SLOT_ID && !field[0]; s--) {
+		const struct cm_regdesc *d = cm_slot_desc(s);
+
+		for (f = d ? d->fields : NULL; f && f->name && !field[0]; f++) {
+			if (!(cm_fleet_mask(s) & cm_field_mask(f)) || f->rule != CM_RULE_LOWER ||
+			    f->sign || cm_field_get(f, m.r[s].val) <= 0)
+				continue;
+			m.r[s].val = cm_field_set(f, m.r[s].val, 0);
+			snprintf(field, sizeof(field), "%s.%s", cm_slot_name(s), f->name);
+		}
+	}
+	/* None (Cortex-A72: an Armv8.0 CPU): CTR_EL0.L1Ip to VIPT. */
+	if (!field[0] && cm_field_get(l1ip, m.r[CM_SLOT_CTR].val) != 2) {
+		m.r[CM_SLOT_CTR].val = cm_field_set(l1ip, m.r[CM_SLOT_CTR].val, 2);
+		snprintf(field, sizeof(field), "CTR_EL0.L1Ip");
+	}
+	if (!field[0]) {
+		CHECK(0, "fleet: found a fleet field to change on this host");
+		return;
+	}
+	CHECK(!cm_compare(&m, host, &rep), "fleet: compare accepts %s changed with the capability", field);
+	dump(&rep);
+	cm_report_free(&rep);
+	round_trip(&m, "fleet model (a fleet field changed)");
+
+	/* The same model without the capability: refused, and KVM refuses it. */
+	bad = m;
+	bad.vm_caps = 0;
+	CHECK(cm_compare(&bad, host, &rep) && report_has(&rep, field) &&
+	      report_has(&rep, "without KVM_CAP_ARM_OOT_FLEET_ID_REGS"),
+	      "fleet: compare refuses %s changed without the capability", field);
+	dump(&rep);
+	cm_report_free(&rep);
+	refused(&bad, field, 0, "fleet field without the capability (pre-checked)");
+	refused(&bad, field, CM_APPLY_NO_PRECHECK, "fleet field without the capability (rejected by KVM)");
+
+	/* CTR_EL0: VIPT, and a larger write-back granule; the guest reads them. */
+	m = *self;
+	snprintf(m.name, sizeof(m.name), "fleet-ctr");
+	m.vm_caps = CM_CAP_FLEET_ID_REGS;
+	m.r[CM_SLOT_CTR].val = cm_field_set(l1ip, m.r[CM_SLOT_CTR].val, 2);
+	if (cm_field_get(cwg, m.r[CM_SLOT_CTR].val) && cm_field_get(cwg, m.r[CM_SLOT_CTR].val) < 9)
+		m.r[CM_SLOT_CTR].val = cm_field_set(cwg, m.r[CM_SLOT_CTR].val,
+						    cm_field_get(cwg, m.r[CM_SLOT_CTR].val) + 1);
+	if (m.r[CM_SLOT_CTR].val != self->r[CM_SLOT_CTR].val) {
+		CHECK(!cm_compare(&m, host, &rep), "fleet: compare accepts CTR_EL0 0x%llx (host 0x%llx)",
+		      (unsigned long long)m.r[CM_SLOT_CTR].val,
+		      (unsigned long long)host->r[CM_SLOT_CTR].val);
+		dump(&rep);
+		cm_report_free(&rep);
+		round_trip(&m, "fleet model (CTR_EL0 L1Ip VIPT, CWG larger)");
+	}
+
+	/* FP/AdvSIMD: from FP16 to without, together; never NI; never apart. */
+	if (cm_field_get(fp, self->r[pfr0].val) == 1 && cm_field_get(simd, self->r[pfr0].val) == 1) {
+		m = *self;
+		snprintf(m.name, sizeof(m.name), "fleet-fp");
+		m.vm_caps = CM_CAP_FLEET_ID_REGS;
+		m.r[pfr0].val = cm_field_set(simd, cm_field_set(fp, m.r[pfr0].val, 0), 0);
+		round_trip(&m, "fleet model (FP/AdvSIMD without FP16)");
+		bad = m;
+		bad.r[pfr0].val = cm_field_set(simd, bad.r[pfr0].val, 1);
+		refused(&bad, "ID_AA64PFR0_EL1.FP", 0, "FP without FP16, AdvSIMD with (pre-checked)");
+		refused(&bad, "ID_AA64PFR0_EL1.FP", CM_APPLY_NO_PRECHECK,
+			"FP without FP16, AdvSIMD with (rejected by KVM)");
+		/* 0xf (NI) is lower than 1 for the signed lower-safe rule. */
+		bad.r[pfr0].val = cm_field_set(fp, bad.r[pfr0].val, -1);
+		refused(&bad, "ID_AA64PFR0_EL1.FP", 0, "FP not implemented (pre-checked)");
+		refused(&bad, "ID_AA64PFR0_EL1.FP", CM_APPLY_NO_PRECHECK,
+			"FP not implemented (rejected by KVM)");
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct cm_profile host, again, model, pair[2], bad, other;
@@ -359,6 +496,8 @@ int main(int argc, char **argv)
 	dump(&rep);
 	cm_report_free(&rep);
 	round_trip(&other, "other caches");
+
+	fleet_tests(&host, &model);
 
 	/*
 	 * Models shared with another host (made up from this one, or the

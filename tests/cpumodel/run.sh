@@ -39,11 +39,13 @@ t() {
 	fi
 }
 
-# mk NAME BASE JQ: a profile made from fixture BASE with a jq filter.
+# mk NAME BASE [JQ-OPTIONS...] JQ: a profile made from fixture BASE with a
+# jq filter.
 mk() {
-	local src=$FIX/$2.json
+	local name=$1 src=$FIX/$2.json
 	[ -f "$src" ] || src=$WORK/$2.json
-	jq "$3" "$src" >"$WORK/$1.json"
+	shift 2
+	jq "$@" "$src" >"$WORK/$name.json"
 }
 # reg FILE GROUP REG: a register's value in a profile.
 reg() { jq -r ".registers.$2.$3.value" "$1"; }
@@ -78,20 +80,23 @@ t compare-not-a-host 2 "is a model; compare needs a host profile" \
 	"$T" compare "$WORK/n1a76.json" "$WORK/n1a76.json"
 t baseline-of-model 1 "is a model, baseline takes host profiles" \
 	"$T" baseline "$WORK/n1a76.json" "$FIX/max.json"
-# A host is always compatible with its own model.
-for n in max neoverse-n1 cortex-a72 cortex-a76 a64fx; do
-	"$T" baseline -o "$WORK/self-$n.json" "$FIX/$n.json" 2>/dev/null
-	t "self-model-$n" 0 "can run on $n" "$T" compare "$WORK/self-$n.json" "$FIX/$n.json"
+# A host is always compatible with its own model, which needs no capability.
+for f in "$FIX"/*.json; do
+	n=$(basename "$f" .json)
+	"$T" baseline -o "$WORK/self-$n.json" "$f" 2>/dev/null
+	t "self-model-$n" 0 "can run on $n" "$T" compare "$WORK/self-$n.json" "$f"
+	eqv "self-model-$n-no-capability" "$(jq 'has("capabilities")' "$WORK/self-$n.json")" false
 done
 
-# Fields no VMM may change (mainline's writable masks) make some fleets
-# impossible; the error names them and no file is written.
+# Fields no VMM may change (mainline's writable masks, --no-fleet) make
+# some fleets impossible; the error names them and no file is written.
+# (The fixtures' KVM_CAP_ARM_OOT_FLEET_ID_REGS pools both pairs: below.)
 echo KEEP >"$WORK/keep.json"
 t baseline-conflict 1 "ID_AA64PFR0_EL1\.RAS: hosts differ \(neoverse-n1 1 \(IMP\), cortex-a72 0 \(NI\)\)" \
-	"$T" baseline -o "$WORK/keep.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
+	"$T" baseline --no-fleet -o "$WORK/keep.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
 eqv baseline-conflict-writes-nothing "$(cat "$WORK/keep.json")" KEEP
 t baseline-aarch32-less 1 "ID_PFR0_EL1\.State0 = 0 \(NI\) \(fixed on a64fx\)" \
-	"$T" baseline "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
+	"$T" baseline --no-fleet "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
 
 # --- hand-made edge cases (from max.json) -----------------------------------
 # Signed field: ID_AA64MMFR0_EL1.TGRAN4 0xf (NI) is -1, below 1 (52-bit).
@@ -114,8 +119,10 @@ mk ex2 max "$m | .name = \"ex2\" | .registers.id.ID_AA64MMFR0_EL1.value = \"0x00
 mk ex3 max "$m | .name = \"ex3\""
 "$T" baseline -o "$WORK/m-exact.json" "$WORK/ex2.json" "$WORK/ex3.json" 2>/dev/null
 eqv exact-falls-to-safe-value "$(reg "$WORK/m-exact.json" id ID_AA64MMFR0_EL1)" 0x0000012310201126
+# TGRAN4_2 is a fleet field: a model changes it only with the capability.
+mk ex2-model ex2 '.kind = "model" | del(.kernel) | .capabilities = ["fleet-id-regs"] | .sources = ["ex2"]'
 t exact-compare 1 "ID_AA64MMFR0_EL1\.TGRAN4_2: model 2 \(IMP\), host limit 3 \(52_BIT\) \(exact\)" \
-	"$T" compare "$WORK/ex2.json" "$WORK/ex3.json"
+	"$T" compare "$WORK/ex2-model.json" "$WORK/ex3.json"
 
 # Masks that differ: a host that cannot change PARANGE imposes its value...
 mk pa2-fixed max '.name = "pa2-fixed" | .registers.id.ID_AA64MMFR0_EL1.value = "0x0000032310201122" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff00"'
@@ -245,7 +252,7 @@ done
 t show-pmu-impls 0 "PMU event counters \(PMCR_EL0\.N\): 6" "$T" show "$WORK/bl.json"
 t show-host-impls 0 "\[1\] MIDR_EL1 0x00000000412fd050" "$T" show "$WORK/bl.json"
 # A host that lists only its own implementation is a host with one.
-mk own max ".version = 2 | .implementations = [$IMAX]"
+mk own max ".version = 2 | del(.pmu_counters) | .implementations = [$IMAX]"
 eqv v2-own-impl-only-is-v1 "$($T show --json "$WORK/own.json" | jq -c '[.version, has("implementations")]')" '[1,false]'
 
 # Baseline: every distinct implementation of every host, in host order,
@@ -282,6 +289,90 @@ t compare-impl-other-cpu 1 "MIDR_EL1 0x00000000412fd050 .* is not in the model's
 t compare-impl-listed 0 "can run on bl" "$T" compare "$WORK/m-impls.json" "$WORK/bl.json"
 t show-model-impls 0 "^Implementations \(target-implementation discovery\):" "$T" show "$WORK/m-impls.json"
 
+# --- KVM_CAP_ARM_OOT_FLEET_ID_REGS ("fleet-id-regs", out of tree) -----------
+# The fixtures come from the patched kernel: probe recorded the capability
+# and the masks of a VM that enabled it.  The tool's copy of the kernel's
+# kvm_fleet_id_fields[] names exactly the 17 fields that made writable.
+eqv fleet-fields-in-masks "$("$T" show "$FIX/max.json" | grep -c 'writable with fleet-id-regs$')" 17
+t fleet-host-capability 0 "^Capabilities: .*fleet-id-regs" "$T" show "$FIX/max.json"
+# A host probed on a kernel without the capability: mainline's masks.
+NOFLEET='.capabilities -= ["fleet-id-regs"] | .registers.id.ID_AA64PFR0_EL1.writable = "0xffff00f00f00ffff" | .registers.id.ID_AA64PFR1_EL1.writable = "0x0000000f000000ff" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff0f" | .registers.id.ID_AA64MMFR1_EL1.writable = "0xfffff0f00ffff00f" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xf0ff000ff00fffff" | .registers.cache.CTR_EL0.writable = "0x00000000300f000f"'
+mk n1old neoverse-n1 "$NOFLEET | .name = \"n1old\""
+mk a72old cortex-a72 "$NOFLEET | .name = \"a72old\""
+eqv fleet-old-host-no-fields "$("$T" show "$WORK/n1old.json" | grep -c 'with fleet-id-regs')" 0
+
+# Baseline: with the capability on every host, the fields only it makes
+# writable follow their rules; the model then requires it and says which
+# fields it made poolable.  --no-fleet gives mainline's answer.
+t fleet-baseline 0 "^  fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS \(its VMs enable it before creating vCPUs\), which makes poolable: ID_AA64PFR0_EL1\.RAS, ID_AA64PFR0_EL1\.AdvSIMD, ID_AA64PFR0_EL1\.FP, ID_AA64MMFR1_EL1\.XNX, ID_AA64MMFR1_EL1\.VH, ID_AA64MMFR1_EL1\.VMIDBits$" \
+	"$T" baseline --name n1-a72 -o "$WORK/n1a72.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
+t fleet-baseline-explains 0 "ID_AA64MMFR1_EL1\.VH = 0 \(NI\) \(lower-safe, with fleet-id-regs\): neoverse-n1 1 \(IMP\), cortex-a72 0 \(NI\); limited by cortex-a72" \
+	"$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
+eqv fleet-model-capabilities "$(jq -c '[.capabilities, .version]' "$WORK/n1a72.json")" '[["fleet-id-regs"],2]'
+eqv fleet-model-values "$(reg "$WORK/n1a72.json" id ID_AA64PFR0_EL1),$(reg "$WORK/n1a72.json" id ID_AA64MMFR1_EL1)" \
+	0x1000000001000112,0x0000000000000000
+t fleet-show-model 0 "^VM capabilities required: fleet-id-regs \(KVM_CAP_ARM_OOT_FLEET_ID_REGS\)$" "$T" show "$WORK/n1a72.json"
+$T show --json "$WORK/n1a72.json" >"$WORK/n1a72-rt.json" 2>&1
+eqv fleet-model-round-trip "$(jq -S . "$WORK/n1a72-rt.json" | cmp - <(jq -S . "$WORK/n1a72.json") && echo same)" same
+t fleet-no-fleet 1 "ID_AA64MMFR1_EL1\.VH: hosts differ \(neoverse-n1 1 \(IMP\), cortex-a72 0 \(NI\)\) and hosts that do not let a VMM change it disagree \(KVM_CAP_ARM_OOT_FLEET_ID_REGS would make it writable: not used, --no-fleet\)" \
+	"$T" baseline --no-fleet "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
+# Hosts that agree in the fleet fields need no capability: the same model
+# as mainline's masks give, without "capabilities".
+"$T" baseline --name m -o "$WORK/fleet-n1a76.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json" 2>/dev/null
+"$T" baseline --name m --no-fleet -o "$WORK/nofleet-n1a76.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json" 2>/dev/null
+eqv fleet-not-needed "$(cmp "$WORK/fleet-n1a76.json" "$WORK/nofleet-n1a76.json" && jq 'has("capabilities")' "$WORK/fleet-n1a76.json")" false
+# A host without the capability: fleet fields count as fixed everywhere
+# (the model would require it, and that host cannot enable it).
+t fleet-mixed 1 "ID_AA64PFR0_EL1\.RAS: hosts differ \(neoverse-n1 1 \(IMP\), a72old 0 \(NI\)\) and hosts that do not let a VMM change it disagree \(KVM_CAP_ARM_OOT_FLEET_ID_REGS makes it writable; a72old lacks it\)" \
+	"$T" baseline "$FIX/neoverse-n1.json" "$WORK/a72old.json"
+t fleet-mixed-note 1 "^  fleet-id-regs: not used, a72old lacks KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
+	"$T" baseline "$FIX/neoverse-n1.json" "$WORK/a72old.json"
+# FP/AdvSIMD may go from FP16 (1) to 0, never to 0xf (NI), which signed
+# lower-safe alone would pick: baseline refuses such a fleet.
+mk nofp cortex-a72 '.name = "nofp" | .registers.id.ID_AA64PFR0_EL1.value = "0x1000000001ff0222"'
+t fleet-baseline-fp-ni 1 "neoverse-n1: ID_AA64PFR0_EL1\.FP: model 15, host 1: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to 0xf \(NI\)" \
+	"$T" baseline "$FIX/neoverse-n1.json" "$WORK/nofp.json"
+eqv fleet-baseline-fails-silently "$("$T" baseline "$FIX/neoverse-n1.json" "$WORK/nofp.json" 2>&1 | grep -c 'makes poolable')" 0
+
+# Compare: the model runs on both hosts; not on a host without the
+# capability (named, with the fields it would change); a hand-written
+# model that changes a fleet field without declaring the capability is
+# refused, naming register and field.
+t fleet-compare-n1 0 "n1-a72 can run on neoverse-n1" "$T" compare "$WORK/n1a72.json" "$FIX/neoverse-n1.json"
+t fleet-compare-a72 0 "n1-a72 can run on cortex-a72" "$T" compare "$WORK/n1a72.json" "$FIX/cortex-a72.json"
+t fleet-compare-host-lacks 1 "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS, which this host lacks \(the model changes its ID_AA64PFR0_EL1\.RAS, ID_AA64PFR0_EL1\.AdvSIMD, ID_AA64PFR0_EL1\.FP, ID_AA64MMFR1_EL1\.XNX, ID_AA64MMFR1_EL1\.VH, ID_AA64MMFR1_EL1\.VMIDBits\)" \
+	"$T" compare "$WORK/n1a72.json" "$WORK/n1old.json"
+t fleet-compare-host-lacks-field 1 "ID_AA64MMFR1_EL1\.VH: model 0 \(NI\), host 1 \(IMP\), and this host does not let a VMM change it \(it lacks KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
+	"$T" compare "$WORK/n1a72.json" "$WORK/n1old.json"
+t fleet-compare-host-lacks-same 1 "which this host lacks \(no fleet field differs from this host's, but the model's VMs enable the capability\)" \
+	"$T" compare "$WORK/n1a72.json" "$WORK/a72old.json"
+mk n1a72-undeclared n1a72 'del(.capabilities)'
+t fleet-compare-undeclared 1 "ID_AA64MMFR1_EL1\.VH: model 0 \(NI\), host 1 \(IMP\), and this host does not let a VMM change it without KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require" \
+	"$T" compare "$WORK/n1a72-undeclared.json" "$FIX/neoverse-n1.json"
+t fleet-compare-undeclared-ok 0 "can run on cortex-a72" "$T" compare "$WORK/n1a72-undeclared.json" "$FIX/cortex-a72.json"
+t exact-compare-undeclared 1 "ID_AA64MMFR0_EL1\.TGRAN4_2: model 2 \(IMP\), host 3 \(52_BIT\), and this host does not let a VMM change it without KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
+	"$T" compare "$WORK/ex2.json" "$WORK/ex3.json"
+# FP/AdvSIMD: never 0xf, and equal where the host's are equal.
+mk fp-ni n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x10000000010f0112"'
+t fleet-compare-fp-ni 1 "ID_AA64PFR0_EL1\.FP: model 15, host 1: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to 0xf \(NI\)" \
+	"$T" compare "$WORK/fp-ni.json" "$FIX/neoverse-n1.json"
+mk fp-apart n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000001100112"'
+t fleet-compare-fp-apart 1 "ID_AA64PFR0_EL1\.FP,AdvSIMD: model FP 0, AdvSIMD 1: the host's are equal \(1\), so the model's must be" \
+	"$T" compare "$WORK/fp-apart.json" "$FIX/neoverse-n1.json"
+# The host tables' rules for the others: TGRAN*_2 exact with safe value 1,
+# CTR_EL0.CWG higher-or-zero-safe, L1Ip exact with safe value VIPT.
+mk maxf max-model '.capabilities = ["fleet-id-regs"]'
+mk tg1 maxf '.registers.id.ID_AA64MMFR0_EL1.value = "0x0000031310201126"'
+t fleet-tgran2-safe-value 0 "can run on max" "$T" compare "$WORK/tg1.json" "$FIX/max.json"
+for c in "cwg-lower:0x000000009344c004:1:CTR_EL0\.CWG: model 3, host limit 4 \(higher-or-zero-safe\)" \
+	 "cwg-higher:0x000000009544c004:0:can run on max" "cwg-zero:0x000000009044c004:0:can run on max" \
+	 "l1ip-vipt:0x0000000094448004:0:can run on max" \
+	 "l1ip-vpipt:0x0000000094444004:1:CTR_EL0\.L1Ip: model 1 \(RESERVED_AIVIVT\), host limit 3 \(PIPT\) \(exact\)"; do
+	IFS=: read -r n v rc re <<<"$c"
+	mk "ctr-$n" maxf ".registers.cache.CTR_EL0.value = \"$v\""
+	t "fleet-ctr-$n" "$rc" "$re" "$T" compare "$WORK/ctr-$n.json" "$FIX/max.json"
+done
+
 # --- malformed input: clear error, exit 2, nothing written -------------------
 printf '{"format": "arm64-cpumodel", "version": 1,,}' >"$WORK/syntax.json"
 head -c 200 "$FIX/max.json" >"$WORK/trunc.json"
@@ -308,6 +399,8 @@ mk numval max '.registers.id.ID_AA64ISAR0_EL1.value = 12'
 mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
 mk unkfeat max '.vcpu_features += ["sve"]'
+mk unkcap max '.capabilities += ["frob"]'
+mk modelcap max-model '.capabilities = ["writable-masks"]'
 for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "v3:unsupported profile version 3 \(this tool reads versions 1 to 2\)" \
 	 "v1impl:\"implementations\" needs profile version 2 \(the file says version 1\)" \
@@ -328,7 +421,9 @@ for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "badval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "numval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
-	 "unkfeat:unknown entry \"sve\" in \"vcpu_features\""; do
+	 "unkfeat:unknown entry \"sve\" in \"vcpu_features\"" \
+	 "unkcap:unknown entry \"frob\" in \"capabilities\"" \
+	 "modelcap:a model's \"capabilities\" are the VM capabilities its VMs must enable; \"writable-masks\" is a host's"; do
 	n=${c%%:*}
 	t "malformed-$n" 2 "$WORK/$n.json: (${c#*:})" "$T" baseline -o "$WORK/keep.json" "$FIX/max.json" "$WORK/$n.json"
 done
