@@ -373,6 +373,36 @@ for c in "cwg-lower:0x000000009344c004:1:CTR_EL0\.CWG: model 3, host limit 4 \(h
 	t "fleet-ctr-$n" "$rc" "$re" "$T" compare "$WORK/ctr-$n.json" "$FIX/max.json"
 done
 
+# Cache geometry: A64FX's CLIDR_EL1 has no point of unification (fine with
+# its CTR_EL0.IDC 1) and its 256-byte lines are above a 64-byte host's
+# minimum; a Cortex-A72 (IDC 0) refuses the one, A64FX the other's 64-byte
+# lines.  The model takes A64FX's geometry with a PoU added, which both
+# accept; with a host whose IDC is 1 (Neoverse N1) nothing is added.  The
+# Cortex-A72 here is made AArch64-only (A64FX's AArch32 ID registers) so
+# that the pair has a model.
+# shellcheck disable=SC2016
+mk a72a64 cortex-a72 --slurpfile fx "$FIX/a64fx.json" '.name = "a72a64" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $fx[0].registers.id[.key] else . end)'
+t cache-pou-added 0 "CLIDR_EL1 = 0x8a200023: a64fx's 0x80000023 with a point of unification added \(LoC 2, LoUIS 1, LoUU 1\), which CTR_EL0\.IDC = 0 on a72a64 requires" \
+	"$T" baseline -o "$WORK/fx-a72.json" "$FIX/a64fx.json" "$WORK/a72a64.json"
+eqv cache-pou-geometry "$(jq -c '[.registers.cache[].value]' "$WORK/fx-a72.json" | cut -d, -f2-)" \
+	"$(jq -c '[.registers.cache | to_entries[] | select(.key != "CTR_EL0" and .key != "CLIDR_EL1") | .value.value]' "$FIX/a64fx.json" | sed 's/^\[/"0x000000008a200023",/')"
+t cache-pou-runs-a64fx 0 "can run on a64fx" "$T" compare "$WORK/fx-a72.json" "$FIX/a64fx.json"
+t cache-pou-runs-a72 0 "can run on a72a64" "$T" compare "$WORK/fx-a72.json" "$WORK/a72a64.json"
+t cache-pou-identity-a72 0 "CLIDR_EL1 = 0x8a200023 and its CCSIDR: cache geometry of a64fx with a point of unification; VMs on a64fx, a72a64 get it" \
+	"$T" baseline --impl-from a72a64 "$FIX/a64fx.json" "$WORK/a72a64.json"
+mk fx-nopou fx-a72 '.registers.cache.CLIDR_EL1.value = "0x0000000080000023"'
+t cache-pou-needed 1 "CLIDR_EL1\.LoC/LoUIS/LoUU: 0x80000023 has no point of unification, which the host's CTR_EL0\.IDC = 0 requires" \
+	"$T" compare "$WORK/fx-nopou.json" "$WORK/a72a64.json"
+jq --slurpfile h "$FIX/cortex-a72.json" --slurpfile m "$WORK/fx-a72.json" \
+	'.registers.cache = ($h[0].registers.cache | map_values(del(.writable)) | .CTR_EL0 = $m[0].registers.cache.CTR_EL0)' \
+	"$WORK/fx-a72.json" >"$WORK/fx-a72geo.json"
+t cache-pou-small-lines 1 "CCSIDR_EL1\[0\]\.LineSize: 64-byte lines are smaller than the host's CTR_EL0\.DminLine \(256 bytes\)" \
+	"$T" compare "$WORK/fx-a72geo.json" "$FIX/a64fx.json"
+# shellcheck disable=SC2016
+mk n1a64 neoverse-n1 --slurpfile fx "$FIX/a64fx.json" '.name = "n1a64" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $fx[0].registers.id[.key] else . end)'
+"$T" baseline -o "$WORK/fx-n1.json" "$FIX/a64fx.json" "$WORK/n1a64.json" 2>/dev/null
+eqv cache-pou-not-added "$(reg "$WORK/fx-n1.json" cache CLIDR_EL1)" 0x0000000080000023
+
 # --- malformed input: clear error, exit 2, nothing written -------------------
 printf '{"format": "arm64-cpumodel", "version": 1,,}' >"$WORK/syntax.json"
 head -c 200 "$FIX/max.json" >"$WORK/trunc.json"

@@ -1006,6 +1006,42 @@ static bool fw_ok(int slot, uint64_t model, uint64_t host, const char **why)
 
 /* ---- cache geometry --------------------------------------------------- */
 
+/* CLIDR_EL1 fields LoUIS (23:21), LoC (26:24), LoUU (29:27). */
+#define CLIDR_LOUIS(v)	(((v) >> 21) & 7)
+#define CLIDR_LOC(v)	(((v) >> 24) & 7)
+#define CLIDR_LOUU(v)	(((v) >> 27) & 7)
+
+/* No point of unification (set_clidr()'s no_pou): IDC 1 in effect. */
+static bool clidr_no_pou(uint64_t v)
+{
+	return !CLIDR_LOC(v) || (!CLIDR_LOUIS(v) && !CLIDR_LOUU(v));
+}
+
+/*
+ * @v with a point of coherence and of unification, for hosts whose
+ * CTR_EL0.IDC is 0 (set_clidr() requires them there): LoC the last level
+ * with a cache when it is 0, LoUIS and LoUU 1 when both are 0.  A guest
+ * told so cleans its data cache to the PoU before invalidating
+ * instructions, which is never wrong, only sometimes unneeded (on the
+ * hosts whose CLIDR_EL1 has none, which then have IDC 1 in effect).  The
+ * caches (Ctype fields) and their CCSIDR stay as they are.  0 when @v
+ * describes no cache.
+ */
+static uint64_t clidr_add_pou(uint64_t v)
+{
+	int levels = 0;
+
+	while (levels < 7 && ((v >> (3 * levels)) & 7))
+		levels++;
+	if (!levels)
+		return 0;
+	if (!CLIDR_LOC(v))
+		v |= (uint64_t)levels << 24;
+	if (!CLIDR_LOUIS(v) && !CLIDR_LOUU(v))
+		v |= 1ULL << 21 | 1ULL << 27;
+	return v;
+}
+
 /*
  * Does @clidr describe the cache CSSELR_EL1 = @csselr selects?  As KVM's
  * is_valid_cache(): the levels up to the first without a cache, an
@@ -1095,7 +1131,7 @@ int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host
 	}
 	if (clidr->present && clidr->val != host->r[CM_SLOT_CLIDR].val) {
 		uint64_t v = clidr->val;
-		bool no_pou = !((v >> 24) & 7) || (!((v >> 21) & 7) && !((v >> 27) & 7));
+		bool no_pou = clidr_no_pou(v);
 
 		if (v >> 47) {
 			cm_report_add(rep, true, "CLIDR_EL1: 0x%llx sets RES0 bits 63:47",
@@ -1507,9 +1543,9 @@ static void take_geometry(struct cm_profile *m, const struct cm_profile *h)
 static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 			  struct cm_profile *m, struct cm_report *rep)
 {
-	int i, k, donor = -1, fixed = -1;
-	bool differ = false;
-	char list[512];
+	int i, k, pass, donor = -1, fixed = -1;
+	bool differ = false, pou = false;
+	char list[512], idc0[256] = "";
 	size_t o = 0;
 
 	for (i = 0; i < n; i++) {
@@ -1527,20 +1563,39 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 			fixed = i;
 		}
 	}
-	for (k = -1; k < n && donor < 0; k++) {
-		struct cm_profile t = *m;
-		int cand = fixed >= 0 ? fixed : k < 0 ? prefer : k;
-		int bad = 0;
-
-		if (cand < 0 || cand >= n || (k >= 0 && cand == prefer && fixed < 0))
-			continue;
-		take_geometry(&t, &hosts[cand]);
-		for (i = 0; i < n; i++)
-			bad += cm_check_cache(&t, &hosts[i], NULL);
-		if (!bad)
-			donor = cand;
-		else if (fixed >= 0)
+	/*
+	 * Pass 0: a host's geometry as it is.  Pass 1 (no host's fits, and
+	 * none is fixed): a geometry without a point of unification, with one
+	 * added, for the hosts whose CTR_EL0.IDC is 0 (such a geometry has the
+	 * larger lines, which the others' minimum rejects the other way round:
+	 * A64FX's 256-byte lines and no PoU with another CPU's IDC 0).
+	 */
+	for (pass = 0; pass < 2 && donor < 0; pass++) {
+		if (pass && fixed >= 0)
 			break;
+		for (k = -1; k < n && donor < 0; k++) {
+			struct cm_profile t = *m;
+			int cand = fixed >= 0 ? fixed : k < 0 ? prefer : k;
+			int bad = 0;
+
+			if (cand < 0 || cand >= n || (k >= 0 && cand == prefer && fixed < 0))
+				continue;
+			take_geometry(&t, &hosts[cand]);
+			if (pass) {
+				if (!clidr_no_pou(t.r[CM_SLOT_CLIDR].val) ||
+				    !clidr_add_pou(t.r[CM_SLOT_CLIDR].val))
+					continue;
+				t.r[CM_SLOT_CLIDR].val = clidr_add_pou(t.r[CM_SLOT_CLIDR].val);
+			}
+			for (i = 0; i < n; i++)
+				bad += cm_check_cache(&t, &hosts[i], NULL);
+			if (!bad) {
+				donor = cand;
+				pou = pass;
+			} else if (fixed >= 0) {
+				break;
+			}
+		}
 	}
 	if (donor < 0) {
 		struct cm_profile t = *m;
@@ -1561,6 +1616,20 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 		return 1;
 	}
 	take_geometry(m, &hosts[donor]);
+	if (pou) {
+		uint64_t v = clidr_add_pou(m->r[CM_SLOT_CLIDR].val);
+
+		for (i = 0, o = 0; i < n; i++)
+			if (!(hosts[i].r[CM_SLOT_CTR].val & (1ULL << 28)))
+				o += snprintf(idc0 + o, o < sizeof(idc0) ? sizeof(idc0) - o : 0, "%s%s",
+					      o ? ", " : "", hosts[i].name);
+		cm_report_add(rep, false, "CLIDR_EL1 = 0x%llx: %s's 0x%llx with a point of unification added (LoC %d, LoUIS %d, LoUU %d), which CTR_EL0.IDC = 0 on %s requires; its guests clean caches to the PoU where %s needs none, never the reverse",
+			      (unsigned long long)v, hosts[donor].name,
+			      (unsigned long long)m->r[CM_SLOT_CLIDR].val, (int)CLIDR_LOC(v),
+			      (int)CLIDR_LOUIS(v), (int)CLIDR_LOUU(v), idc0, hosts[donor].name);
+		m->r[CM_SLOT_CLIDR].val = v;
+		o = 0;
+	}
 	for (i = 0; i < n; i++) {
 		bool d = cm_cache_differs(m, &hosts[i]);
 
@@ -1573,6 +1642,7 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 		cm_report_add(rep, false, "CLIDR_EL1 = 0x%llx and its CCSIDR: cache geometry of %s%s; VMs on %s get it as their own (guest reads of CLIDR_EL1/CCSIDR_EL1 trap)",
 			      (unsigned long long)m->r[CM_SLOT_CLIDR].val, hosts[donor].name,
 			      donor == fixed ? " (its geometry is fixed)" :
+			      pou ? " with a point of unification" :
 			      donor == prefer ? " (the identity host)" : " (first host whose geometry fits all)",
 			      list);
 	return 0;
