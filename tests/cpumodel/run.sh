@@ -373,6 +373,15 @@ for c in "cwg-lower:0x000000009344c004:1:CTR_EL0\.CWG: model 3, host limit 4 \(h
 	t "fleet-ctr-$n" "$rc" "$re" "$T" compare "$WORK/ctr-$n.json" "$FIX/max.json"
 done
 
+# A64FX has no AArch32: its AArch32 ID registers read 0 and cannot be
+# changed, while KVM refuses ID_DFR0_EL1.CopDbg 0 (below Armv8) on a host
+# that has AArch32, i.e. every other fixture: no A64FX pair has a model.
+t aarch32-copdbg 1 "cortex-a72: ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6" \
+	"$T" baseline "$FIX/a64fx.json" "$FIX/cortex-a72.json"
+mk copdbg0 max-model '.registers.id.ID_DFR0_EL1.value = "0x0000000000000000"'
+t aarch32-copdbg-compare 1 "ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6" \
+	"$T" compare "$WORK/copdbg0.json" "$FIX/max.json"
+
 # Cache geometry: A64FX's CLIDR_EL1 has no point of unification (fine with
 # its CTR_EL0.IDC 1) and its 256-byte lines are above a 64-byte host's
 # minimum; a Cortex-A72 (IDC 0) refuses the one, A64FX the other's 64-byte

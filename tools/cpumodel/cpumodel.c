@@ -1213,15 +1213,17 @@ static void host_view(const struct cm_profile *host, unsigned int features, bool
 
 /*
  * Values KVM refuses whatever the host has (set_id_aa64dfr0_el1() and
- * set_id_dfr0_el1()): a debug architecture older than ARMv8.0, and the
- * ARMv7 PMU versions.  NULL when @v is fine.
+ * set_id_dfr0_el1()), in any value written that differs from the VM's: a
+ * debug architecture older than ARMv8.0 (CopDbg 0 included, the value of a
+ * host without AArch32, whose ID_DFR0_EL1 reads 0), and the ARMv7 PMU
+ * versions.  NULL when @v is fine.
  */
 static const char *kvm_refuses(int slot, const struct cm_field *f, int64_t v)
 {
 	if (slot == cm_slot_by_name("ID_AA64DFR0_EL1") && !strcmp(f->name, "DebugVer") && v < 6)
 		return "KVM needs at least 6 (Armv8)";
-	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "CopDbg") && v && v < 6)
-		return "KVM needs 0 or at least 6 (Armv8)";
+	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "CopDbg") && v < 6)
+		return "KVM needs at least 6 (Armv8), and refuses 0 (no AArch32) where AArch32 exists";
 	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "PerfMon") && (v == 1 || v == 2))
 		return "KVM does not offer the ARMv7 PMU versions 1 and 2";
 	return NULL;
@@ -1247,13 +1249,15 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 	for (f = d ? d->fields : NULL; f && f->name; f++) {
 		uint64_t fm = cm_field_mask(f);
 		int64_t mv = cm_field_get(f, m->val), hv = cm_field_get(f, h->val);
+		const char *refused = kvm_refuses(slot, f, mv);
 
-		if (!(diff & fm))
+		/* KVM checks its minimums in the whole value written. */
+		if (!(diff & fm) && !refused)
 			continue;
-		checked |= fm;
-		if (kvm_refuses(slot, f, mv)) {
+		checked |= diff & fm;
+		if (refused) {
 			cm_report_add(rep, true, "%s.%s: model %s: %s", cm_slot_name(slot), f->name,
-				      cm_field_value_str(f, mv, a, sizeof(a)), kvm_refuses(slot, f, mv));
+				      cm_field_value_str(f, mv, a, sizeof(a)), refused);
 			bad++;
 		} else if ((h->mask & fm) != fm || f->rule == CM_RULE_NONE) {
 			const char *why = "";
