@@ -7,7 +7,7 @@ S := scripts
 
 .PHONY: all deps tree export kernel selftests tools initramfs run abi check \
 	check-series check-debug kernel-debug shell test-rig test-cpumodel fixtures \
-	sizes bench compat clean distclean help
+	sizes bench compat fleet-matrix clean distclean help
 
 all: run
 
@@ -26,6 +26,7 @@ help:
 	@echo "make test-rig      host-side tests of the rig itself"
 	@echo "make test-cpumodel host-side unit tests of libarm64cpumodel"
 	@echo "make fixtures      re-probe tests/cpumodel/fixtures/ on QEMU CPU models"
+	@echo "make fleet-matrix  all pairs of the fixtures: poolable with mainline's masks / with fleet-id-regs; apply each model on both hosts"
 	@echo "make bench         our kernel against mainline 6.12: restore, traps, exits, memory"
 	@echo "make compat        QEMU 7.2 in the emulated host migrates a guest: base/patched/mainline matrix"
 	@echo "make sizes         bytes the series adds to struct kvm / kvm_vcpu (after make check)"
@@ -77,6 +78,9 @@ test-cpumodel: kernel
 
 fixtures: initramfs
 	@$(S)/cpumodel-fixtures.sh $(CPUS)
+
+fleet-matrix: initramfs
+	@$(S)/fleet-matrix.sh
 
 sizes:
 	@$(S)/struct-sizes.sh

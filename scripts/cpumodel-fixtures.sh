@@ -3,12 +3,13 @@
 # patched kernel and keep the profiles as test fixtures
 # (tests/cpumodel/fixtures/CPU.json).  Each CPU boots the rig's guest
 # (KVM inside QEMU: VHE on max/neoverse-n1, nVHE on cortex-a72) and runs
-# "arm64-cpumodel probe"; the profile is checked by the host build of the
+# "arm64-cpumodel probe" (with KVM_CAP_ARM_OOT_FLEET_ID_REGS, the masks
+# of a VM that enabled it); the profile is checked by the host build of the
 # tool before it replaces the old one.
-# Usage: cpumodel-fixtures.sh [CPU...]   (default: max neoverse-n1 cortex-a72)
+# Usage: cpumodel-fixtures.sh [CPU...]   (default: the eight kept there)
 . "$(dirname "$0")/lib.sh"
 
-cpus=${*:-max neoverse-n1 cortex-a72}
+cpus=${*:-max neoverse-n1 cortex-a76 cortex-a72 a64fx cortex-a57 cortex-a53 cortex-a35}
 out=$TOP/tests/cpumodel/fixtures
 tool=$BUILD/host/arm64-cpumodel
 mkdir -p "$out" "$LOGS"
