@@ -161,6 +161,6 @@ secs=$(($(date +%s) - t0))
 	echo
 	echo "poolable pairs: $m_nofleet/$n (mainline ABI), $m_fleet/$n (with fleet-id-regs)"
 	echo "applied and verified from guest code: $k of $((2 * m_fleet)) (2 vCPUs each, every model on both of its hosts)"
-	echo "time: ${secs} s (guest side ${tb} s, ${#cpus[@]} boots, $par at a time); results in build/fleet-matrix/"
+	echo "time: ${secs} s (guest side ${tb} s, $(find "$W/logs" -name 'apply-*.log' | wc -l) boots, $par at a time); results in build/fleet-matrix/"
 } | tee "$W/summary.txt"
 [ "$total" = $((2 * m_fleet)) ] || warn "counted $total applies, expected $((2 * m_fleet))"
