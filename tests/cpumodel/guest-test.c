@@ -88,6 +88,10 @@ static void round_trip_flags(const struct cm_profile *m, unsigned int flags, con
 		      m->nr_impls, m->nr_impls > 1 ? "s" : "");
 	if (!bad && !(flags & CM_APPLY_DISCOVERY))
 		CHECK(!vm.discovery, "%s: no discovery set up when not asked for", what);
+	/* This kernel lists its VM-scoped registers: apply writes them once */
+	if (!bad)
+		CHECK(report_has(&rep, "VM-scoped registers read and written through vCPU 0 only"),
+		      "%s: VM-scoped registers applied through vCPU 0 only", what);
 	if (!bad && m->pmu_counters_set)
 		CHECK(report_has(&rep, "PMCR_EL0.N = "), "%s: apply reports PMCR_EL0.N %u", what,
 		      m->pmu_counters);

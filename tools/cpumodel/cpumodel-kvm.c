@@ -525,8 +525,10 @@ static int apply_discovery(struct cm_vm *v, const struct cm_profile *model, unsi
 int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
 	     struct cm_report *rep)
 {
+	int order[CM_NR_SLOTS], n, i, k, c, s, nundo = 0, nregs, bad = 0, nscoped = 0;
+	bool vm_scoped[CM_NR_SLOTS];
+	struct kvm_reg_list *scoped;
 	struct undo *undo;
-	int order[CM_NR_SLOTS], n, i, k, c, nundo = 0, nregs, bad = 0;
 	char names[256];
 
 	/*
@@ -554,6 +556,24 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		cm_report_add(rep, true, "out of memory");
 		return -1;
 	}
+	/*
+	 * Where KVM lists its VM-scoped registers (out of tree,
+	 * KVM_CAP_ARM_OOT_REG_SCOPE), read and write those through vCPU 0
+	 * only: the value is the VM's, whichever vCPU sets it.  cm_verify()
+	 * still reads every register back on every vCPU.
+	 */
+	memset(vm_scoped, 0, sizeof(vm_scoped));
+	scoped = kvm_vm_scoped_reg_list(v->vcpu[0]);
+	for (s = 0; scoped && s < CM_NR_SLOTS; s++) {
+		for (i = 0; i < (int)scoped->n; i++) {
+			if (scoped->reg[i] == cm_slot_kvm_id(s)) {
+				vm_scoped[s] = true;
+				nscoped++;
+				break;
+			}
+		}
+	}
+	free(scoped);
 	n = apply_order(order);
 	for (c = 0; c < v->nr_vcpus && !bad; c++) {
 		for (k = 0; k < n && !bad; k++) {
@@ -562,6 +582,8 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 
 			if (!model->r[s].present || (s >= CM_SLOT_MIDR && s <= CM_SLOT_AIDR &&
 						     !model->impl_set))
+				continue;
+			if (c > 0 && vm_scoped[s])
 				continue;
 			err = get_reg(v->vcpu[c], id, &old);
 			if (err) {
@@ -618,6 +640,10 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		/* Registers already at the model's value are not written. */
 		cm_report_add(rep, false, "model %s applied: %d register writes on %d vCPUs",
 			      model->name, nregs, v->nr_vcpus);
+		if (nscoped && v->nr_vcpus > 1)
+			cm_report_add(rep, false,
+				      "%d VM-scoped registers read and written through vCPU 0 only (KVM_CAP_ARM_OOT_REG_SCOPE)",
+				      nscoped);
 	}
 	free(undo);
 	return bad;
