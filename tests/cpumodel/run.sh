@@ -292,8 +292,8 @@ t show-model-impls 0 "^Implementations \(target-implementation discovery\):" "$T
 # --- KVM_CAP_ARM_OOT_FLEET_ID_REGS ("fleet-id-regs", out of tree) -----------
 # The fixtures come from the patched kernel: probe recorded the capability
 # and the masks of a VM that enabled it.  The tool's copy of the kernel's
-# kvm_fleet_id_fields[] names exactly the 17 fields that made writable.
-eqv fleet-fields-in-masks "$("$T" show "$FIX/max.json" | grep -c 'writable with fleet-id-regs$')" 17
+# kvm_fleet_id_fields[] names exactly the 16 fields that made writable.
+eqv fleet-fields-in-masks "$("$T" show "$FIX/max.json" | grep -c 'writable with fleet-id-regs$')" 16
 t fleet-host-capability 0 "^Capabilities: .*fleet-id-regs" "$T" show "$FIX/max.json"
 # A host probed on a kernel without the capability: mainline's masks.
 NOFLEET='.capabilities -= ["fleet-id-regs"] | .registers.id.ID_AA64PFR0_EL1.writable = "0xffff00f00f00ffff" | .registers.id.ID_AA64PFR1_EL1.writable = "0x0000000f000000ff" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff0f" | .registers.id.ID_AA64MMFR1_EL1.writable = "0xfffff0f00ffff00f" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xf0ff000ff00fffff" | .registers.cache.CTR_EL0.writable = "0x00000000300f000f"'
@@ -373,6 +373,79 @@ for c in "cwg-lower:0x000000009344c004:1:CTR_EL0\.CWG: model 3, host limit 4 \(h
 	t "fleet-ctr-$n" "$rc" "$re" "$T" compare "$WORK/ctr-$n.json" "$FIX/max.json"
 done
 
+# What KVM refuses with the capability although the host's tables allow it
+# (kvm_check_fleet_fields()): CTR_EL0.CWG/ERG above 9 (2KB; 0xa-0xf are
+# reserved; higher-or-zero-safe alone takes any larger value) and
+# ID_AA64MMFR1_EL1.VMIDBits 1 (reserved; lower-safe alone takes it).
+for c in "cwg-reserved:.registers.cache.CTR_EL0.value = \"0x000000009a44c004\":1:CTR_EL0\.CWG: model 10 \(0xa\): reserved \(above 9, 2KB\)" \
+	 "erg-reserved:.registers.cache.CTR_EL0.value = \"0x0000000094f4c004\":1:CTR_EL0\.ERG: model 15 \(0xf\): reserved \(above 9, 2KB\)" \
+	 "cwg-2kb:.registers.cache.CTR_EL0.value = \"0x000000009994c004\":0:can run on max" \
+	 "vmidbits-reserved:.registers.id.ID_AA64MMFR1_EL1.value = \"0x0000001010211112\":1:ID_AA64MMFR1_EL1\.VMIDBits: model 1: reserved: KVM_CAP_ARM_OOT_FLEET_ID_REGS refuses it" \
+	 "vmidbits-8:.registers.id.ID_AA64MMFR1_EL1.value = \"0x0000001010211102\":0:can run on max"; do
+	IFS=: read -r n f rc re <<<"$c"
+	mk "res-$n" maxf "$f"
+	t "fleet-$n" "$rc" "$re" "$T" compare "$WORK/res-$n.json" "$FIX/max.json"
+done
+# KVM checks the whole value written, not only the fields that change, and
+# only in a VM that enabled the capability: a host (made up: no CPU has
+# it) with the reserved CWG 0xa refuses a model that lowers DminLine only
+# if the model requires the capability.
+mk cwg10 max '.name = "cwg10" | .registers.cache.CTR_EL0.value = "0x000000009a44c004"'
+mk cwg10-dmin maxf '.registers.cache.CTR_EL0.value = "0x000000009a43c004"'
+t fleet-reserved-whole-value 1 "CTR_EL0\.CWG: model 10 \(0xa\): reserved" \
+	"$T" compare "$WORK/cwg10-dmin.json" "$WORK/cwg10.json"
+mk cwg10-dmin-nocap cwg10-dmin 'del(.capabilities)'
+t fleet-reserved-only-with-capability 0 "can run on cwg10" \
+	"$T" compare "$WORK/cwg10-dmin-nocap.json" "$WORK/cwg10.json"
+
+# ID_AA64MMFR2_EL1.IDS is not a fleet field (guest-observable: the
+# exception class of an EL0 ID-space trap).  QEMU's max has IDS 1, the
+# other CPUs 0: no max pair has a model, with or without the capability.
+t fleet-ids-max-n1 1 "ID_AA64MMFR2_EL1\.IDS: hosts differ \(max 1 \(0x18\), neoverse-n1 0 \(0x0\)\) and hosts that do not let a VMM change it disagree \(guest-observable" \
+	"$T" baseline "$FIX/max.json" "$FIX/neoverse-n1.json"
+mk ids0 maxf '.registers.id.ID_AA64MMFR2_EL1.value = "0x1021010010011011"'
+t fleet-ids-compare 1 "ID_AA64MMFR2_EL1\.IDS: model 0 \(0x0\), host 1 \(0x18\), and this host does not let a VMM change it" \
+	"$T" compare "$WORK/ids0.json" "$FIX/max.json"
+# A profile probed on the first revision of patch 0026 records IDS in the
+# wide mask of ID_AA64MMFR2_EL1: it is still not changed.
+mk maxids max '.name = "maxids" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xffff0ffff00fffff"'
+t fleet-ids-old-profile 1 "ID_AA64MMFR2_EL1\.IDS: model 0 \(0x0\), host 1 \(0x18\), and this host does not let a VMM change it \(guest-observable" \
+	"$T" compare "$WORK/ids0.json" "$WORK/maxids.json"
+mk n1ids neoverse-n1 '.name = "n1ids" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xffff0ffff00fffff"'
+t fleet-ids-old-profiles-baseline 1 "ID_AA64MMFR2_EL1\.IDS: hosts differ \(maxids 1 \(0x18\), n1ids 0 \(0x0\)\) and hosts that do not let a VMM change it disagree \(guest-observable" \
+	"$T" baseline "$WORK/maxids.json" "$WORK/n1ids.json"
+# Nor does compare name it among the fields a model needs the capability for.
+mk n1a72-ids1 n1a72 '.registers.id.ID_AA64MMFR2_EL1.value = "0x0000001000000000"'
+t fleet-ids-not-listed 1 "which this host lacks \(no fleet field differs from this host's" \
+	"$T" compare "$WORK/n1a72-ids1.json" "$WORK/a72old.json"
+
+# SVE (vCPU feature "sve": probe does not record it; a host profile that
+# offers it is written by hand here).  A VM with SVE keeps the host's
+# FP/AdvSIMD even with the capability (SVE requires FP16); without SVE on
+# the same host FP16 can be hidden.  ID_AA64PFR0_EL1.SVE and
+# ID_AA64ZFR0_EL1 read 0 in a VM without it.
+mk n1sve neoverse-n1 '.name = "n1sve" | .vcpu_features += ["sve"] | .registers.id.ID_AA64PFR0_EL1.value = "0x1100000111110112" | .registers.id.ID_AA64ZFR0_EL1.value = "0x0000000000000001"'
+t sve-feature-known 0 "^vCPU features: psci-0\.2 pmu-v3 sve$" "$T" show "$WORK/n1sve.json"
+mk sve-fp0 n1a72 '.vcpu_features += ["sve"] | .registers.id.ID_AA64PFR0_EL1.value = "0x1000000101000112" | .registers.id.ID_AA64ZFR0_EL1.value = "0x0000000000000001"'
+t fleet-sve-fp16-hidden 1 "ID_AA64PFR0_EL1\.FP: model 0 \(IMP\), host 1 \(FP16\), and this host does not let a VMM change it in a VM with SVE" \
+	"$T" compare "$WORK/sve-fp0.json" "$WORK/n1sve.json"
+t fleet-sve-advsimd-hidden 1 "ID_AA64PFR0_EL1\.AdvSIMD: model 0 \(IMP\), host 1 \(FP16\), and this host does not let a VMM change it in a VM with SVE" \
+	"$T" compare "$WORK/sve-fp0.json" "$WORK/n1sve.json"
+mk sve-fp1 sve-fp0 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000101110112"'
+t fleet-sve-fp16-kept 0 "can run on n1sve" "$T" compare "$WORK/sve-fp1.json" "$WORK/n1sve.json"
+t fleet-nosve-fp16-hidden 0 "can run on n1sve" "$T" compare "$WORK/n1a72.json" "$WORK/n1sve.json"
+t sve-not-offered 1 "vCPU feature sve: the host does not offer it \(probe does not record SVE" \
+	"$T" compare "$WORK/sve-fp1.json" "$FIX/neoverse-n1.json"
+# Baseline: a host without SVE drops the feature (and its fields); FP16
+# is then hidden as before.  Hosts with SVE that differ in FP16 (no real
+# CPU: SVE requires FP16) have no model.
+"$T" baseline -o "$WORK/m-sve-a72.json" "$WORK/n1sve.json" "$FIX/cortex-a72.json" >"$WORK/m-sve-a72.txt" 2>&1
+eqv fleet-sve-dropped "$(jq -c '[.vcpu_features, .registers.id.ID_AA64PFR0_EL1.value, .registers.id.ID_AA64ZFR0_EL1.value]' "$WORK/m-sve-a72.json")" \
+	'[["psci-0.2","pmu-v3"],"0x1000000001000112","0x0000000000000000"]'
+mk n1sve-fp0 n1sve '.name = "n1sve-fp0" | .registers.id.ID_AA64PFR0_EL1.value = "0x1100000111000112"'
+t fleet-sve-baseline 1 "ID_AA64PFR0_EL1\.FP: hosts differ \(n1sve 1 \(FP16\), n1sve-fp0 0 \(IMP\)\) and hosts that do not let a VMM change it disagree \(a VM with SVE keeps" \
+	"$T" baseline "$WORK/n1sve.json" "$WORK/n1sve-fp0.json"
+
 # A64FX has no AArch32: its AArch32 ID registers read 0 and cannot be
 # changed, while KVM refuses ID_DFR0_EL1.CopDbg 0 (below Armv8) on a host
 # that has AArch32, i.e. every other fixture: no A64FX pair has a model.
@@ -437,7 +510,7 @@ mk badval max '.registers.id.ID_AA64ISAR0_EL1.value = "12"'
 mk numval max '.registers.id.ID_AA64ISAR0_EL1.value = 12'
 mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
-mk unkfeat max '.vcpu_features += ["sve"]'
+mk unkfeat max '.vcpu_features += ["el1-32bit"]'
 mk unkcap max '.capabilities += ["frob"]'
 mk modelcap max-model '.capabilities = ["writable-masks"]'
 for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
@@ -460,7 +533,7 @@ for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "badval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "numval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
-	 "unkfeat:unknown entry \"sve\" in \"vcpu_features\"" \
+	 "unkfeat:unknown entry \"el1-32bit\" in \"vcpu_features\"" \
 	 "unkcap:unknown entry \"frob\" in \"capabilities\"" \
 	 "modelcap:a model's \"capabilities\" are the VM capabilities its VMs must enable; \"writable-masks\" is a host's"; do
 	n=${c%%:*}

@@ -41,6 +41,10 @@ _Static_assert(CM_KVM_SYSREG == KVM_REG_ARM64_SYSREG, "KVM_REG_ARM64_SYSREG");
 _Static_assert(CM_KVM_DEMUX == KVM_REG_ARM_DEMUX, "KVM_REG_ARM_DEMUX");
 _Static_assert(CM_KVM_FW == KVM_REG_ARM_FW, "KVM_REG_ARM_FW");
 _Static_assert(CM_KVM_FW_BMAP == KVM_REG_ARM_FW_FEAT_BMAP, "KVM_REG_ARM_FW_FEAT_BMAP");
+_Static_assert(CM_FEAT_SVE == KVM_ARM_VCPU_SVE && CM_FEAT_PMU_V3 == KVM_ARM_VCPU_PMU_V3 &&
+	       CM_FEAT_PSCI_0_2 == KVM_ARM_VCPU_PSCI_0_2 &&
+	       CM_FEAT_PTRAUTH_ADDRESS == KVM_ARM_VCPU_PTRAUTH_ADDRESS &&
+	       CM_FEAT_PTRAUTH_GENERIC == KVM_ARM_VCPU_PTRAUTH_GENERIC, "vCPU feature bits");
 
 #define GUEST_IPA	0x40000000ULL
 #define GUEST_SIZE	0x10000UL
@@ -98,13 +102,18 @@ static bool listed(const struct kvm_reg_list *l, uint64_t id)
 	return false;
 }
 
-/* Features this host offers, as probe enables them. */
-static unsigned int host_features(int kvm)
+/*
+ * Features this host offers.  Probe enables them all but SVE (@sve false):
+ * vector lengths are not part of a profile.
+ */
+static unsigned int host_features(int kvm, bool sve)
 {
 	unsigned int f = 1u << CM_FEAT_PSCI_0_2;
 
 	if (ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0)
 		f |= 1u << CM_FEAT_PMU_V3;
+	if (sve && ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SVE) > 0)
+		f |= 1u << CM_FEAT_SVE;
 	if (ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
 	    ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0)
 		f |= 1u << CM_FEAT_PTRAUTH_ADDRESS | 1u << CM_FEAT_PTRAUTH_GENERIC;
@@ -137,6 +146,9 @@ void cm_vm_destroy(struct cm_vm *v)
  * if the host has it.  @fleet: enable KVM_CAP_ARM_OOT_FLEET_ID_REGS, which
  * must succeed when @fleet is 2 (the model requires it; returns 1 if the
  * host lacks it) and is optional when 1 (probe).  Both before the vCPUs.
+ * A vCPU feature the host does not offer: returns 1.  With SVE, the vCPUs
+ * are finalized with the host's vector lengths (KVM_ARM_VCPU_FINALIZE)
+ * before anything reads their registers.
  */
 static int vm_open(struct cm_vm *v, bool imp_cap, int fleet, int nr_vcpus,
 		   unsigned int features, struct cm_report *rep)
@@ -150,6 +162,16 @@ static int vm_open(struct cm_vm *v, bool imp_cap, int fleet, int nr_vcpus,
 	if (v->kvm < 0) {
 		cm_report_add(rep, true, "/dev/kvm: %s", strerror(errno));
 		return -1;
+	}
+	if (features & ~host_features(v->kvm, true)) {
+		int b;
+
+		for (b = 0; b < 32; b++)
+			if (features & ~host_features(v->kvm, true) & (1u << b))
+				cm_report_add(rep, true, "vCPU feature %s: this host's KVM does not offer it",
+					      cm_feature_name(b) ?: "?");
+		vm_close(v);
+		return 1;
 	}
 	v->vm = ioctl(v->kvm, KVM_CREATE_VM, 0);
 	if (v->vm < 0) {
@@ -199,6 +221,15 @@ static int vm_open(struct cm_vm *v, bool imp_cap, int fleet, int nr_vcpus,
 			cm_report_add(rep, true, "KVM_ARM_VCPU_INIT (features 0x%x) on vCPU %d: %s",
 				      features, i, strerror(errno));
 			goto fail;
+		}
+		if (features & (1u << CM_FEAT_SVE)) {
+			int what = KVM_ARM_VCPU_SVE;
+
+			if (ioctl(v->vcpu[i], KVM_ARM_VCPU_FINALIZE, &what)) {
+				cm_report_add(rep, true, "KVM_ARM_VCPU_FINALIZE(KVM_ARM_VCPU_SVE) on vCPU %d: %s",
+					      i, strerror(errno));
+				goto fail;
+			}
 		}
 	}
 	return 0;
@@ -342,7 +373,7 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep)
 		cm_report_add(rep, true, "/dev/kvm: %s", strerror(errno));
 		return -1;
 	}
-	f = host_features(kvm);
+	f = host_features(kvm, false);
 	close(kvm);
 	/* With the fleet capability if the kernel has it: its wider masks. */
 	if (vm_open(&v, true, 1, 1, f, rep))
@@ -373,7 +404,7 @@ int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 	if (ret)
 		return ret;
 	/* What this host gives a VM that nobody changed: limits and defaults. */
-	if (read_profile(v, 0, host_features(v->kvm), &v->host, rep)) {
+	if (read_profile(v, 0, host_features(v->kvm, true), &v->host, rep)) {
 		vm_close(v);
 		return -1;
 	}

@@ -194,6 +194,7 @@ int cm_slot_by_name(const char *name)
 static const char *const feature_names[] = {
 	[CM_FEAT_PSCI_0_2] = "psci-0.2",
 	[CM_FEAT_PMU_V3] = "pmu-v3",
+	[CM_FEAT_SVE] = "sve",
 	[CM_FEAT_PTRAUTH_ADDRESS] = "ptrauth-address",
 	[CM_FEAT_PTRAUTH_GENERIC] = "ptrauth-generic",
 };
@@ -223,8 +224,13 @@ const char *cm_cap_name(int bit)
  * The fields KVM_CAP_ARM_OOT_FLEET_ID_REGS makes writable: a copy of
  * kvm_fleet_id_fields[] in the patched tree's arch/arm64/kvm/sys_regs.c
  * (patch 0026, out of tree), which keep in sync.  Their rules are those of
- * the host's feature tables (cpumodel-tables.h), except FP/AdvSIMD
- * (fleet_fp_simd_ok(), the kernel's kvm_check_fleet_fp_simd()).
+ * the host's feature tables (cpumodel-tables.h), plus what the kernel's
+ * kvm_check_fleet_fields() refuses although those tables allow it:
+ * FP/AdvSIMD (fleet_fp_simd_ok() and host_view(): only FP16 hidden, the two
+ * equal, never NI, and not at all in a VM with SVE), CTR_EL0.CWG and ERG
+ * above 9 (2KB; 0xa-0xf are reserved) and ID_AA64MMFR1_EL1.VMIDBits 1
+ * (reserved), in fleet_refuses().  ID_AA64MMFR2_EL1.IDS is not one of them
+ * (see fleet_retired[]).
  */
 static const struct {
 	const char *reg;
@@ -234,8 +240,22 @@ static const struct {
 	{ "ID_AA64PFR1_EL1", { "RAS_frac" } },
 	{ "ID_AA64MMFR0_EL1", { "TGRAN4_2", "TGRAN64_2", "TGRAN16_2" } },
 	{ "ID_AA64MMFR1_EL1", { "TWED", "XNX", "VH", "VMIDBits" } },
-	{ "ID_AA64MMFR2_EL1", { "EVT", "FWB", "IDS" } },
+	{ "ID_AA64MMFR2_EL1", { "EVT", "FWB" } },
 	{ "CTR_EL0", { "CWG", "ERG", "L1Ip" } },
+};
+
+/*
+ * Fields the first revision of patch 0026 made writable and the kernel no
+ * longer does, with or without the capability: ID_AA64MMFR2_EL1.IDS is
+ * guest-observable (the exception class of an EL0 ID-space access trapped
+ * to EL1).  Profiles probed on that revision record them in their masks
+ * (the capability's number did not change); host_view() takes them out, so
+ * that no model changes them.
+ */
+static const struct {
+	const char *reg, *field;
+} fleet_retired[] = {
+	{ "ID_AA64MMFR2_EL1", "IDS" },
 };
 
 static const struct cm_field *field_by_name(int slot, const char *name)
@@ -272,6 +292,23 @@ uint64_t cm_fleet_mask(int slot)
 	return slot >= 0 && slot < CM_NR_SLOTS ? masks[slot] : 0;
 }
 
+/* The bits of register @slot of fleet_retired[]. */
+static uint64_t retired_mask(int slot)
+{
+	uint64_t m = 0;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fleet_retired); i++) {
+		if (cm_slot_by_name(fleet_retired[i].reg) == slot) {
+			const struct cm_field *f = field_by_name(slot, fleet_retired[i].field);
+
+			if (f)
+				m |= cm_field_mask(f);
+		}
+	}
+	return m;
+}
+
 /*
  * "ID_AA64PFR0_EL1.RAS, ID_AA64MMFR1_EL1.VH": the fields covering @bits[slot]
  * of every slot, into @buf.
@@ -296,13 +333,16 @@ static const char *field_list(const uint64_t *bits, char *buf, size_t len)
 
 #define FP_SHIFT	16
 #define ADVSIMD_SHIFT	20
+#define FP_SIMD_MASK	(0xffULL << FP_SHIFT)
 
 /*
- * FP and AdvSIMD of ID_AA64PFR0_EL1 in a VM with the capability (the
- * kernel's kvm_check_fleet_fp_simd()): each is the host's, or 0 where the
- * host has 1 (FP16), never 0xf (not implemented, which the signed
- * lower-safe rule alone would allow); where the host's two are equal, the
- * VM's are too.  NULL when @val is fine on a host whose value is @lim.
+ * FP and AdvSIMD of ID_AA64PFR0_EL1 in a VM without SVE with the
+ * capability (the kernel's kvm_check_fleet_fp_simd()): each is the host's,
+ * or 0 where the host has 1 (FP16), never 0xf (not implemented, which the
+ * signed lower-safe rule alone would allow); where the host's two are
+ * equal, the VM's are too.  NULL when @val is fine on a host whose value is
+ * @lim.  A VM with SVE keeps the host's (SVE requires FP16): host_view()
+ * takes them out of the writable mask.
  */
 static const char *fleet_fp_simd_ok(uint64_t val, uint64_t lim, char *why, size_t len)
 {
@@ -333,6 +373,9 @@ static void fleet_masks(struct cm_profile *host, bool fleet)
 {
 	int s;
 
+	/* Never writable, whatever an older revision of the kernel said. */
+	for (s = 0; s < CM_NR_SLOTS; s++)
+		host->r[s].mask &= ~retired_mask(s);
 	if (fleet || !(host->caps & CM_CAP_FLEET_ID_REGS))
 		return;
 	for (s = 0; s < CM_NR_SLOTS; s++)
@@ -1165,9 +1208,11 @@ int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host
 
 /*
  * ID register fields KVM shows as 0 when the VM's vCPUs lack a feature
- * (read_id_reg() in arch/arm64/kvm/sys_regs.c).  Probe records a host
- * with every feature it offers; a model without the feature sees these
- * fields as 0 on that host.  Pointer authentication needs both features.
+ * (read_id_reg() in arch/arm64/kvm/sys_regs.c; a NULL field: the whole
+ * register reads as zero, id_visibility()).  Probe records a host with
+ * every feature it offers (but SVE, which it does not enable); a model
+ * without the feature sees these fields as 0 on that host.  Pointer
+ * authentication needs both features.
  */
 static const struct {
 	unsigned int features;
@@ -1175,6 +1220,8 @@ static const struct {
 } feature_fields[] = {
 	{ 1u << CM_FEAT_PMU_V3, "ID_AA64DFR0_EL1", "PMUVer" },
 	{ 1u << CM_FEAT_PMU_V3, "ID_DFR0_EL1", "PerfMon" },
+	{ 1u << CM_FEAT_SVE, "ID_AA64PFR0_EL1", "SVE" },
+	{ 1u << CM_FEAT_SVE, "ID_AA64ZFR0_EL1", NULL },
 #define PTRAUTH ((1u << CM_FEAT_PTRAUTH_ADDRESS) | (1u << CM_FEAT_PTRAUTH_GENERIC))
 	{ PTRAUTH, "ID_AA64ISAR1_EL1", "APA" },
 	{ PTRAUTH, "ID_AA64ISAR1_EL1", "API" },
@@ -1201,12 +1248,21 @@ static void host_view(const struct cm_profile *host, unsigned int features, bool
 
 		if ((features & feature_fields[i].features) == feature_fields[i].features)
 			continue;
-		for (f = d ? d->fields : NULL; f && f->name; f++)
+		if (!feature_fields[i].field && slot >= 0)
+			out->r[slot].val = 0;
+		for (f = d ? d->fields : NULL; f && f->name && feature_fields[i].field; f++)
 			if (!strcmp(f->name, feature_fields[i].field))
 				out->r[slot].val &= ~cm_field_mask(f);
 	}
 	out->features &= features;
 	fleet_masks(out, fleet);
+	/*
+	 * With the capability, a VM with SVE keeps the host's FP and AdvSIMD
+	 * (kvm_check_fleet_fp_simd(): SVE requires FP16): for such a model they
+	 * are as fixed as without it.
+	 */
+	if (fleet && (features & (1u << CM_FEAT_SVE)))
+		out->r[cm_slot_by_name("ID_AA64PFR0_EL1")].mask &= ~FP_SIMD_MASK;
 }
 
 /* ---- compare ---------------------------------------------------------- */
@@ -1229,10 +1285,26 @@ static const char *kvm_refuses(int slot, const struct cm_field *f, int64_t v)
 	return NULL;
 }
 
+/*
+ * Values KVM refuses in a VM with KVM_CAP_ARM_OOT_FLEET_ID_REGS whatever the
+ * host has (kvm_check_fleet_fields()), in any value written that differs
+ * from the VM's: reserved encodings that the host's feature tables would
+ * let through.  NULL when @v is fine.
+ */
+static const char *fleet_refuses(int slot, const struct cm_field *f, int64_t v)
+{
+	if (slot == CM_SLOT_CTR && (!strcmp(f->name, "CWG") || !strcmp(f->name, "ERG")) && v > 9)
+		return "reserved (above 9, 2KB): KVM_CAP_ARM_OOT_FLEET_ID_REGS refuses it";
+	if (slot == cm_slot_by_name("ID_AA64MMFR1_EL1") && !strcmp(f->name, "VMIDBits") && v == 1)
+		return "reserved: KVM_CAP_ARM_OOT_FLEET_ID_REGS refuses it";
+	return NULL;
+}
+
 /* KVM_CAP_ARM_OOT_FLEET_ID_REGS in a comparison. */
 struct fleet_ctx {
 	bool host;		/* the host has it */
 	bool model;		/* the model requires it: its VMs enable it */
+	bool sve;		/* the model's vCPUs have SVE */
 };
 
 static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg *h,
@@ -1251,6 +1323,10 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 		int64_t mv = cm_field_get(f, m->val), hv = cm_field_get(f, h->val);
 		const char *refused = kvm_refuses(slot, f, mv);
 
+		/* Only a VM that enabled the capability has its checks. */
+		if (!refused && fc->model && fc->host)
+			refused = fleet_refuses(slot, f, mv);
+
 		/* KVM checks its minimums in the whole value written. */
 		if (!(diff & fm) && !refused)
 			continue;
@@ -1266,6 +1342,10 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 				why = " without KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require (its \"capabilities\" lack \"fleet-id-regs\")";
 			else if ((cm_fleet_mask(slot) & fm) && !fc->host)
 				why = " (it lacks KVM_CAP_ARM_OOT_FLEET_ID_REGS, fleet-id-regs, which makes it writable)";
+			else if ((cm_fleet_mask(slot) & fm & FP_SIMD_MASK) && slot == cm_slot_by_name("ID_AA64PFR0_EL1") && fc->sve)
+				why = " in a VM with SVE, which requires FP16 (KVM_CAP_ARM_OOT_FLEET_ID_REGS changes FP and AdvSIMD only without the sve vCPU feature)";
+			else if (retired_mask(slot) & fm)
+				why = " (guest-observable: KVM_CAP_ARM_OOT_FLEET_ID_REGS does not make it writable, although its first revision did)";
 			cm_report_add(rep, true, "%s.%s: model %s, host %s, and this host does not let a VMM change it%s",
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, mv, a, sizeof(a)),
 				      cm_field_value_str(f, hv, b, sizeof(b)), why);
@@ -1285,8 +1365,11 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 			      cm_field_names(slot, diff & ~checked, n, sizeof(n)));
 		bad++;
 	}
-	/* FP/AdvSIMD: the capability's own rule, on top of lower-safe. */
-	if (fc->model && fc->host && slot == cm_slot_by_name("ID_AA64PFR0_EL1") &&
+	/*
+	 * FP/AdvSIMD: the capability's own rule, on top of lower-safe (with
+	 * SVE they are not writable at all: host_view()).
+	 */
+	if (fc->model && fc->host && !fc->sve && slot == cm_slot_by_name("ID_AA64PFR0_EL1") &&
 	    fleet_fp_simd_ok(m->val, h->val, n, sizeof(n))) {
 		cm_report_add(rep, true, "%s", n);
 		bad++;
@@ -1301,6 +1384,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 	struct fleet_ctx fc = {
 		.host = host_full->caps & CM_CAP_FLEET_ID_REGS,
 		.model = model->is_model && (model->vm_caps & CM_CAP_FLEET_ID_REGS),
+		.sve = model->features & (1u << CM_FEAT_SVE),
 	};
 	int s, b, bad = 0;
 
@@ -1321,8 +1405,9 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 	}
 	for (b = 0; b < 32; b++) {
 		if ((model->features & ~host_full->features) & (1u << b)) {
-			cm_report_add(rep, true, "vCPU feature %s: the host does not offer it",
-				      cm_feature_name(b) ?: "?");
+			cm_report_add(rep, true, "vCPU feature %s: the host does not offer it%s",
+				      cm_feature_name(b) ?: "?",
+				      b == CM_FEAT_SVE ? " (probe does not record SVE: a host profile offers it only if written so)" : "");
 			bad++;
 		}
 	}
@@ -1446,7 +1531,14 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		int64_t v = cm_field_get(f, hosts[0].r[slot].val);
 		int fixed = -1;
 		bool same = true, fleet = cm_fleet_mask(slot) & fm;
+		const char *hint = fleet ? fleet_hint : "";
 
+		/* Why a field the capability makes writable is fixed here. */
+		if (fleet && !fleet_hint[0] && (fm & FP_SIMD_MASK) &&
+		    slot == cm_slot_by_name("ID_AA64PFR0_EL1") && (m->features & (1u << CM_FEAT_SVE)))
+			hint = " (a VM with SVE keeps the host's FP and AdvSIMD: KVM_CAP_ARM_OOT_FLEET_ID_REGS changes them only without the sve vCPU feature)";
+		else if (retired_mask(slot) & fm)
+			hint = " (guest-observable: KVM_CAP_ARM_OOT_FLEET_ID_REGS does not make it writable, although its first revision did)";
 		covered |= fm;
 		for (i = 0; i < n; i++) {
 			int64_t h = cm_field_get(f, hosts[i].r[slot].val);
@@ -1464,7 +1556,7 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		host_list(hosts, n, f, slot, list, sizeof(list));
 		if (fixed == -2) {
 			cm_report_add(rep, true, "%s.%s: hosts differ (%s) and hosts that do not let a VMM change it disagree%s",
-				      cm_slot_name(slot), f->name, list, fleet ? fleet_hint : "");
+				      cm_slot_name(slot), f->name, list, hint);
 			bad++;
 			continue;
 		}
@@ -1483,7 +1575,7 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 				cm_report_add(rep, true, "%s.%s: hosts differ (%s); %s cannot change it and %s cannot run its value%s",
 					      cm_slot_name(slot), f->name, list,
 					      fixed >= 0 ? hosts[fixed].name : "no host",
-					      hosts[i].name, fleet ? fleet_hint : "");
+					      hosts[i].name, hint);
 				bad++;
 				break;
 			}

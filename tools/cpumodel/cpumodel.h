@@ -56,9 +56,17 @@ enum cm_group { CM_G_ID, CM_G_CACHE, CM_G_IMPL, CM_G_FW, CM_G_BMAP, CM_NR_GROUPS
 /* vCPU features (KVM_ARM_VCPU_* bit numbers) a model may ask for. */
 #define CM_FEAT_PSCI_0_2	2
 #define CM_FEAT_PMU_V3		3
+/*
+ * SVE: probe does not enable it (vector lengths are not part of a
+ * profile), but a model may ask for it: KVM then keeps ID_AA64PFR0_EL1.FP
+ * and AdvSIMD fixed even with KVM_CAP_ARM_OOT_FLEET_ID_REGS, and apply
+ * gives the VM the host's vector lengths.
+ */
+#define CM_FEAT_SVE		4
 #define CM_FEAT_PTRAUTH_ADDRESS	5
 #define CM_FEAT_PTRAUTH_GENERIC	6
 #define CM_FEATURES	((1u << CM_FEAT_PSCI_0_2) | (1u << CM_FEAT_PMU_V3) | \
+			 (1u << CM_FEAT_SVE) | \
 			 (1u << CM_FEAT_PTRAUTH_ADDRESS) | (1u << CM_FEAT_PTRAUTH_GENERIC))
 
 /* Host capabilities recorded by probe. */
@@ -251,9 +259,10 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep);
  * Create a VM with @nr_vcpus vCPUs initialised for @model (capabilities
  * enabled before the vCPUs exist: KVM_CAP_ARM_WRITABLE_IMP_ID_REGS when the
  * model sets an identity and the host has it, KVM_CAP_ARM_OOT_FLEET_ID_REGS
- * when the model requires it; features at KVM_ARM_VCPU_INIT).  Returns 0,
- * -1 on error, or a positive number when the model cannot run on this host
- * because the host lacks a capability the model requires (named in @rep).
+ * when the model requires it; features at KVM_ARM_VCPU_INIT, SVE finalized
+ * with the host's vector lengths).  Returns 0, -1 on error, or a positive
+ * number when the model cannot run on this host because the host lacks a
+ * capability or vCPU feature the model requires (named in @rep).
  */
 int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 		 struct cm_report *rep);

@@ -351,7 +351,7 @@ static int cmd_apply(int argc, char **argv)
 	}
 	bad = cm_vm_create(&vm, &model, vcpus, &rep);
 	if (bad > 0) {
-		/* A capability the model requires is missing: incompatible. */
+		/* A capability or vCPU feature the model requires is missing. */
 		printf("apply %s: REJECTED, it cannot run on this host\n", model.name);
 		print_report(&rep, stdout, "  ");
 		cm_report_free(&rep);
