@@ -15,7 +15,9 @@
  * cm_handle_hypercall()).  KVM_CAP_ARM_OOT_FLEET_ID_REGS (out of tree):
  * probe records it and the wider masks; a model that changes a fleet field
  * requires it, applies with it (KVM enforces the rules, FP/AdvSIMD's own
- * included) and is refused, by the pre-check and by KVM, without it.
+ * included, also with SVE) and is refused, by the pre-check and by KVM,
+ * without it; reserved CTR_EL0.CWG and VMIDBits, and IDS (not a fleet
+ * field) are refused with it.
  *
  * Usage: cpumodel-test [FIXTURE.json...]
  */
@@ -278,6 +280,63 @@ static const struct cm_field *field_of(int slot, const char *name)
 }
 
 /*
+ * SVE with KVM_CAP_ARM_OOT_FLEET_ID_REGS, where this host's KVM offers it: a
+ * model with the "sve" vCPU feature (its ID_AA64PFR0_EL1.SVE and
+ * ID_AA64ZFR0_EL1 those of a VM with SVE) applies and the guest reads it;
+ * the same model with FP16 hidden (FP/AdvSIMD 0, which a VM without SVE
+ * may have) is refused, by the pre-check and by KVM.
+ */
+static void sve_tests(const struct cm_profile *self)
+{
+	int kvm = open("/dev/kvm", O_RDWR), pfr0 = cm_slot_by_name("ID_AA64PFR0_EL1");
+	int zfr0 = cm_slot_by_name("ID_AA64ZFR0_EL1");
+	const struct cm_field *fp = field_of(pfr0, "FP"), *simd = field_of(pfr0, "AdvSIMD");
+	struct cm_report rep = { 0 };
+	struct cm_profile m, bad;
+	struct cm_vm vm;
+	int has;
+
+	has = kvm >= 0 ? ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SVE) : -1;
+	if (kvm >= 0)
+		close(kvm);
+	if (has <= 0 || cm_field_get(fp, self->r[pfr0].val) != 1 ||
+	    cm_field_get(simd, self->r[pfr0].val) != 1) {
+		printf("# fleet/SVE: skipped (KVM_CAP_ARM_SVE %d, FP %lld, AdvSIMD %lld)\n", has,
+		       (long long)cm_field_get(fp, self->r[pfr0].val),
+		       (long long)cm_field_get(simd, self->r[pfr0].val));
+		return;
+	}
+	m = *self;
+	snprintf(m.name, sizeof(m.name), "fleet-sve");
+	m.vm_caps = CM_CAP_FLEET_ID_REGS;
+	m.features |= 1u << CM_FEAT_SVE;
+	if (cm_vm_create(&vm, &m, 1, &rep)) {
+		CHECK(0, "fleet/SVE: VM with SVE created");
+		dump(&rep);
+		cm_report_free(&rep);
+		return;
+	}
+	m.r[pfr0].val = vm.host.r[pfr0].val;
+	m.r[zfr0].val = vm.host.r[zfr0].val;
+	CHECK(vm.host.features & (1u << CM_FEAT_SVE) && (vm.host.r[pfr0].val >> 32 & 0xf),
+	      "fleet/SVE: a VM with SVE offers it (ID_AA64PFR0_EL1 0x%llx, ID_AA64ZFR0_EL1 0x%llx)",
+	      (unsigned long long)vm.host.r[pfr0].val, (unsigned long long)vm.host.r[zfr0].val);
+	CHECK(!cm_compare(&m, &vm.host, &rep), "fleet/SVE: compare accepts the model, FP16 kept");
+	dump(&rep);
+	cm_report_free(&rep);
+	cm_vm_destroy(&vm);
+	round_trip(&m, "fleet model with SVE (FP16 kept)");
+
+	bad = m;
+	snprintf(bad.name, sizeof(bad.name), "fleet-sve-no-fp16");
+	bad.r[pfr0].val = cm_field_set(simd, cm_field_set(fp, bad.r[pfr0].val, 0), 0);
+	/* "ID_AA64PFR0_EL1.AdvSIMD: ..." (pre-check), "...AdvSIMD,FP: KVM rejected" */
+	refused(&bad, "ID_AA64PFR0_EL1.AdvSIMD", 0, "FP16 hidden with SVE (pre-checked)");
+	refused(&bad, "ID_AA64PFR0_EL1.AdvSIMD", CM_APPLY_NO_PRECHECK,
+		"FP16 hidden with SVE (rejected by KVM)");
+}
+
+/*
  * KVM_CAP_ARM_OOT_FLEET_ID_REGS.  With it (this series' kernel): probe
  * records it with the wider masks; a fleet field lowered (or CTR_EL0 made
  * VIPT with a larger write-back granule) applies on a VM that enables it,
@@ -394,6 +453,45 @@ static void fleet_tests(const struct cm_profile *host, const struct cm_profile *
 		refused(&bad, "ID_AA64PFR0_EL1.FP", CM_APPLY_NO_PRECHECK,
 			"FP not implemented (rejected by KVM)");
 	}
+
+	/*
+	 * Reserved encodings the host's tables would let through: CTR_EL0.CWG
+	 * above 9 (higher-or-zero-safe), ID_AA64MMFR1_EL1.VMIDBits 1
+	 * (lower-safe from 16 bits).
+	 */
+	m = *self;
+	snprintf(m.name, sizeof(m.name), "fleet-cwg-reserved");
+	m.vm_caps = CM_CAP_FLEET_ID_REGS;
+	m.r[CM_SLOT_CTR].val = cm_field_set(cwg, m.r[CM_SLOT_CTR].val, 0xa);
+	refused(&m, "CTR_EL0.CWG", 0, "CTR_EL0.CWG 0xa, reserved (pre-checked)");
+	refused(&m, "CTR_EL0.CWG", CM_APPLY_NO_PRECHECK, "CTR_EL0.CWG 0xa, reserved (rejected by KVM)");
+	s = cm_slot_by_name("ID_AA64MMFR1_EL1");
+	f = field_of(s, "VMIDBits");
+	if (cm_field_get(f, self->r[s].val) == 2) {
+		m = *self;
+		snprintf(m.name, sizeof(m.name), "fleet-vmidbits-reserved");
+		m.vm_caps = CM_CAP_FLEET_ID_REGS;
+		m.r[s].val = cm_field_set(f, m.r[s].val, 1);
+		refused(&m, "ID_AA64MMFR1_EL1.VMIDBits", 0, "VMIDBits 1, reserved (pre-checked)");
+		refused(&m, "ID_AA64MMFR1_EL1.VMIDBits", CM_APPLY_NO_PRECHECK,
+			"VMIDBits 1, reserved (rejected by KVM)");
+	}
+
+	/* ID_AA64MMFR2_EL1.IDS is guest-observable: fixed with the capability too. */
+	s = cm_slot_by_name("ID_AA64MMFR2_EL1");
+	f = field_of(s, "IDS");
+	CHECK(!(host->r[s].mask & cm_field_mask(f)),
+	      "fleet: ID_AA64MMFR2_EL1.IDS is not in the wide mask (0x%016llx)",
+	      (unsigned long long)host->r[s].mask);
+	m = *self;
+	snprintf(m.name, sizeof(m.name), "fleet-ids");
+	m.vm_caps = CM_CAP_FLEET_ID_REGS;
+	m.r[s].val = cm_field_set(f, m.r[s].val, !cm_field_get(f, m.r[s].val));
+	refused(&m, "ID_AA64MMFR2_EL1.IDS", 0, "IDS changed with the capability (pre-checked)");
+	refused(&m, "ID_AA64MMFR2_EL1.IDS", CM_APPLY_NO_PRECHECK,
+		"IDS changed with the capability (rejected by KVM)");
+
+	sve_tests(self);
 }
 
 int main(int argc, char **argv)
