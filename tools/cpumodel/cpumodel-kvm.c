@@ -44,7 +44,8 @@ _Static_assert(CM_KVM_FW_BMAP == KVM_REG_ARM_FW_FEAT_BMAP, "KVM_REG_ARM_FW_FEAT_
 _Static_assert(CM_FEAT_SVE == KVM_ARM_VCPU_SVE && CM_FEAT_PMU_V3 == KVM_ARM_VCPU_PMU_V3 &&
 	       CM_FEAT_PSCI_0_2 == KVM_ARM_VCPU_PSCI_0_2 &&
 	       CM_FEAT_PTRAUTH_ADDRESS == KVM_ARM_VCPU_PTRAUTH_ADDRESS &&
-	       CM_FEAT_PTRAUTH_GENERIC == KVM_ARM_VCPU_PTRAUTH_GENERIC, "vCPU feature bits");
+	       CM_FEAT_PTRAUTH_GENERIC == KVM_ARM_VCPU_PTRAUTH_GENERIC &&
+	       CM_FEAT_EL1_32BIT == KVM_ARM_VCPU_EL1_32BIT, "vCPU feature bits");
 
 #define GUEST_IPA	0x40000000ULL
 #define GUEST_SIZE	0x10000UL
@@ -103,17 +104,20 @@ static bool listed(const struct kvm_reg_list *l, uint64_t id)
 }
 
 /*
- * Features this host offers.  Probe enables them all but SVE (@sve false):
- * vector lengths are not part of a profile.
+ * Features this host offers.  Probe enables them all but SVE and EL1_32BIT
+ * (@all false): vector lengths are not part of a profile, and its VM is
+ * AArch64.
  */
-static unsigned int host_features(int kvm, bool sve)
+static unsigned int host_features(int kvm, bool all)
 {
 	unsigned int f = 1u << CM_FEAT_PSCI_0_2;
 
 	if (ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PMU_V3) > 0)
 		f |= 1u << CM_FEAT_PMU_V3;
-	if (sve && ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SVE) > 0)
+	if (all && ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SVE) > 0)
 		f |= 1u << CM_FEAT_SVE;
+	if (all && ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL1_32BIT) > 0)
+		f |= 1u << CM_FEAT_EL1_32BIT;
 	if (ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_ADDRESS) > 0 &&
 	    ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_PTRAUTH_GENERIC) > 0)
 		f |= 1u << CM_FEAT_PTRAUTH_ADDRESS | 1u << CM_FEAT_PTRAUTH_GENERIC;
@@ -953,6 +957,11 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 	struct guest_view view;
 	char names[256];
 
+	if (model->features & (1u << CM_FEAT_EL1_32BIT)) {
+		cm_report_add(rep, true, "guest on vCPU %d: the verifier's guest code is A64, and this VM's EL1 is AArch32 (el1-32bit): verify from userspace only",
+			      idx);
+		return -1;
+	}
 	if (guest_mem(v, rep))
 		return -1;
 	code = v->mem;
@@ -1050,6 +1059,11 @@ int cm_verify_guest_discovery(struct cm_vm *v, int idx, const struct cm_profile 
 
 	if (!v->discovery) {
 		cm_report_add(rep, true, "target-implementation discovery is not set up on this VM (see cm_apply()'s report)");
+		return -1;
+	}
+	if (model->features & (1u << CM_FEAT_EL1_32BIT)) {
+		cm_report_add(rep, true, "guest on vCPU %d: the discovery guest code is A64, and this VM's EL1 is AArch32 (el1-32bit)",
+			      idx);
 		return -1;
 	}
 	n = cm_impls(model, l);

@@ -192,6 +192,7 @@ int cm_slot_by_name(const char *name)
 }
 
 static const char *const feature_names[] = {
+	[CM_FEAT_EL1_32BIT] = "el1-32bit",
 	[CM_FEAT_PSCI_0_2] = "psci-0.2",
 	[CM_FEAT_PMU_V3] = "pmu-v3",
 	[CM_FEAT_SVE] = "sve",
@@ -230,7 +231,10 @@ const char *cm_cap_name(int bit)
  * equal, never NI, and not at all in a VM with SVE), CTR_EL0.CWG and ERG
  * above 9 (2KB; 0xa-0xf are reserved) and ID_AA64MMFR1_EL1.VMIDBits 1
  * (reserved), in fleet_refuses().  ID_AA64MMFR2_EL1.IDS is not one of them
- * (see fleet_retired[]).
+ * (see fleet_retired[]).  Besides these fields, the capability lets a VM
+ * whose EL1 is AArch64 have ID_DFR0_EL1.CopDbg 0, AArch32 debug not
+ * implemented, which KVM otherwise refuses below Armv8 (set_id_dfr0_el1();
+ * here kvm_refuses() and fleet_bits()).
  */
 static const struct {
 	const char *reg;
@@ -307,6 +311,29 @@ static uint64_t retired_mask(int slot)
 		}
 	}
 	return m;
+}
+
+static bool is_copdbg(int slot, const struct cm_field *f)
+{
+	return slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "CopDbg");
+}
+
+/*
+ * The bits of register @slot in which a VM given the value @m on a host
+ * whose value is @h needs KVM_CAP_ARM_OOT_FLEET_ID_REGS: the fleet fields
+ * that differ, and ID_DFR0_EL1.CopDbg 0 where the host's is not 0 (KVM
+ * takes 0 only with the capability, in a VM whose EL1 is AArch64; on a
+ * host whose CopDbg is 0, without AArch32, the value is no change).
+ */
+static uint64_t fleet_bits(int slot, uint64_t m, uint64_t h)
+{
+	uint64_t bits = (m ^ h) & cm_fleet_mask(slot);
+	const struct cm_field *f = slot == cm_slot_by_name("ID_DFR0_EL1") ?
+				   field_by_name(slot, "CopDbg") : NULL;
+
+	if (f && !cm_field_get(f, m) && cm_field_get(f, h))
+		bits |= cm_field_mask(f);
+	return bits;
 }
 
 /*
@@ -1267,19 +1294,39 @@ static void host_view(const struct cm_profile *host, unsigned int features, bool
 
 /* ---- compare ---------------------------------------------------------- */
 
+/* KVM_CAP_ARM_OOT_FLEET_ID_REGS in a comparison. */
+struct fleet_ctx {
+	bool host;		/* the host has it */
+	bool model;		/* the model requires it: its VMs enable it */
+	bool sve;		/* the model's vCPUs have SVE */
+	bool el1_32bit;		/* the model's EL1 is AArch32 (vCPU feature el1-32bit) */
+};
+
 /*
  * Values KVM refuses whatever the host has (set_id_aa64dfr0_el1() and
  * set_id_dfr0_el1()), in any value written that differs from the VM's: a
- * debug architecture older than ARMv8.0 (CopDbg 0 included, the value of a
- * host without AArch32, whose ID_DFR0_EL1 reads 0), and the ARMv7 PMU
- * versions.  NULL when @v is fine.
+ * debug architecture older than ARMv8.0, and the ARMv7 PMU versions.
+ * CopDbg 0 (AArch32 debug not implemented, the value of a host without
+ * AArch32, whose ID_DFR0_EL1 reads 0) only in a VM that enabled
+ * KVM_CAP_ARM_OOT_FLEET_ID_REGS (@fc: the model requires it and the host
+ * has it) and whose EL1 is AArch64 (no el1-32bit); 1-5 never.  NULL when
+ * @v is fine.
  */
-static const char *kvm_refuses(int slot, const struct cm_field *f, int64_t v)
+static const char *kvm_refuses(int slot, const struct cm_field *f, int64_t v,
+			       const struct fleet_ctx *fc)
 {
 	if (slot == cm_slot_by_name("ID_AA64DFR0_EL1") && !strcmp(f->name, "DebugVer") && v < 6)
 		return "KVM needs at least 6 (Armv8)";
-	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "CopDbg") && v < 6)
-		return "KVM needs at least 6 (Armv8), and refuses 0 (no AArch32) where AArch32 exists";
+	if (is_copdbg(slot, f) && v < 6) {
+		if (v)
+			return "KVM needs at least 6 (Armv8), or 0 (AArch32 debug not implemented) with KVM_CAP_ARM_OOT_FLEET_ID_REGS";
+		if (fc->el1_32bit)
+			return "KVM needs at least 6 (Armv8) in a VM whose EL1 is AArch32 (el1-32bit), with KVM_CAP_ARM_OOT_FLEET_ID_REGS too";
+		if (!fc->host)
+			return "KVM needs at least 6 (Armv8); 0 (AArch32 debug not implemented) only with KVM_CAP_ARM_OOT_FLEET_ID_REGS, which this host lacks";
+		if (!fc->model)
+			return "KVM needs at least 6 (Armv8); 0 (AArch32 debug not implemented) only in a VM with KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require (its \"capabilities\" lack \"fleet-id-regs\")";
+	}
 	if (slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "PerfMon") && (v == 1 || v == 2))
 		return "KVM does not offer the ARMv7 PMU versions 1 and 2";
 	return NULL;
@@ -1300,13 +1347,6 @@ static const char *fleet_refuses(int slot, const struct cm_field *f, int64_t v)
 	return NULL;
 }
 
-/* KVM_CAP_ARM_OOT_FLEET_ID_REGS in a comparison. */
-struct fleet_ctx {
-	bool host;		/* the host has it */
-	bool model;		/* the model requires it: its VMs enable it */
-	bool sve;		/* the model's vCPUs have SVE */
-};
-
 static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg *h,
 			  const struct fleet_ctx *fc, struct cm_report *rep)
 {
@@ -1321,7 +1361,7 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 	for (f = d ? d->fields : NULL; f && f->name; f++) {
 		uint64_t fm = cm_field_mask(f);
 		int64_t mv = cm_field_get(f, m->val), hv = cm_field_get(f, h->val);
-		const char *refused = kvm_refuses(slot, f, mv);
+		const char *refused = kvm_refuses(slot, f, mv, fc);
 
 		/* Only a VM that enabled the capability has its checks. */
 		if (!refused && fc->model && fc->host)
@@ -1385,6 +1425,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 		.host = host_full->caps & CM_CAP_FLEET_ID_REGS,
 		.model = model->is_model && (model->vm_caps & CM_CAP_FLEET_ID_REGS),
 		.sve = model->features & (1u << CM_FEAT_SVE),
+		.el1_32bit = model->features & (1u << CM_FEAT_EL1_32BIT),
 	};
 	int s, b, bad = 0;
 
@@ -1396,7 +1437,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 
 		for (s = 0; s < CM_NR_SLOTS; s++)
 			bits[s] = model->r[s].present && host->r[s].present ?
-				  (model->r[s].val ^ host->r[s].val) & cm_fleet_mask(s) : 0;
+				  fleet_bits(s, model->r[s].val, host->r[s].val) : 0;
 		field_list(bits, list, sizeof(list));
 		cm_report_add(rep, true, "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS, which this host lacks (%s%s)",
 			      list[0] ? "the model changes its " : "no fleet field differs from this host's, but the model's VMs enable the capability",
@@ -1530,7 +1571,7 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		uint64_t fm = cm_field_mask(f);
 		int64_t v = cm_field_get(f, hosts[0].r[slot].val);
 		int fixed = -1;
-		bool same = true, fleet = cm_fleet_mask(slot) & fm;
+		bool same = true, fleet = cm_fleet_mask(slot) & fm, copdbg0 = false;
 		const char *hint = fleet ? fleet_hint : "";
 
 		/* Why a field the capability makes writable is fixed here. */
@@ -1581,6 +1622,9 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 			}
 		}
 		val = cm_field_set(f, val, v);
+		/* CopDbg 0 where a host has AArch32: with the capability only. */
+		for (i = 0; i < n && !fleet_hint[0] && is_copdbg(slot, f) && !v; i++)
+			copdbg0 |= cm_field_get(f, hosts[i].r[slot].val) != 0;
 		/* Which hosts set the model's value: the reason for it. */
 		{
 			char by[256] = "";
@@ -1594,7 +1638,7 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, v, a, sizeof(a)),
 				      fixed >= 0 ? "fixed on " : cm_rule_name(f->rule),
 				      fixed >= 0 ? hosts[fixed].name : "",
-				      fixed < 0 && fleet ? ", with fleet-id-regs" : "", list,
+				      (fixed < 0 && fleet) || copdbg0 ? ", with fleet-id-regs" : "", list,
 				      fixed >= 0 ? "" : by);
 		}
 	}
@@ -1820,8 +1864,9 @@ int cm_baseline(const struct cm_profile *hosts, int n, int impl_from,
 
 /*
  * KVM_CAP_ARM_OOT_FLEET_ID_REGS: the fleet fields in which the model
- * differs from a host need it; the model then requires it (its VMs enable
- * it).  Their names go to @list ("" when none).
+ * differs from a host, and ID_DFR0_EL1.CopDbg 0 on a host whose CopDbg is
+ * not 0 (fleet_bits()), need it; the model then requires it (its VMs
+ * enable it).  Their names go to @list ("" when none).
  */
 static void baseline_fleet(const struct cm_profile *hosts, int n, struct cm_profile *m,
 			   char *list, size_t len)
@@ -1832,7 +1877,7 @@ static void baseline_fleet(const struct cm_profile *hosts, int n, struct cm_prof
 	list[0] = 0;
 	for (s = 0; s < CM_NR_SLOTS; s++) {
 		for (i = 0; i < n && m->r[s].present; i++)
-			bits[s] |= (m->r[s].val ^ hosts[i].r[s].val) & cm_fleet_mask(s);
+			bits[s] |= fleet_bits(s, m->r[s].val, hosts[i].r[s].val);
 		any |= bits[s];
 	}
 	if (!any)
@@ -1845,7 +1890,8 @@ int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, u
 		    const char *name, struct cm_profile *m, struct cm_report *rep)
 {
 	struct cm_profile *hosts;
-	unsigned int features = CM_FEATURES;
+	/* Its models have an AArch64 EL1: el1-32bit only in a model by hand. */
+	unsigned int features = CM_FEATURES & ~(1u << CM_FEAT_EL1_32BIT);
 	char hint[512], lack[256] = "", poolable[1024] = "";
 	size_t o = 0;
 	int i, ret, with = 0;
@@ -1893,16 +1939,18 @@ int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, u
 		/* Say so where it would matter: the hosts differ in a fleet field. */
 		for (s = 0; s < CM_NR_SLOTS; s++)
 			for (i = 1; i < n; i++)
-				differ |= (hosts_full[i].r[s].val ^ hosts_full[0].r[s].val) &
-					  cm_fleet_mask(s);
+				differ |= fleet_bits(s, hosts_full[i].r[s].val, hosts_full[0].r[s].val) |
+					  fleet_bits(s, hosts_full[0].r[s].val, hosts_full[i].r[s].val);
 		if (differ)
 			cm_report_add(rep, false, "fleet-id-regs: not used, %s lack%s KVM_CAP_ARM_OOT_FLEET_ID_REGS (a model that needs it runs only where every host has it)",
 				      lack, n - with == 1 ? "s" : "");
 	}
 	for (i = 0; i < 32; i++)
 		if (hosts_full[0].features & ~m->features & (1u << i))
-			cm_report_add(rep, false, "vCPU feature %s: left out, not every host offers it",
-				      cm_feature_name(i) ?: "?");
+			cm_report_add(rep, false, "vCPU feature %s: left out, %s",
+				      cm_feature_name(i) ?: "?",
+				      i == CM_FEAT_EL1_32BIT ? "baseline's models have an AArch64 EL1 (add it to a model by hand)" :
+				      "not every host offers it");
 	for (i = 0; i < n && !ret; i++) {
 		struct cm_report r2 = { 0 };
 		size_t k;
@@ -1930,7 +1978,7 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 	int i, s, bad = 0, donor;
 
 	m->is_model = true;
-	m->features = CM_FEATURES;
+	m->features = CM_FEATURES & ~(1u << CM_FEAT_EL1_32BIT);
 	m->pvtime = true;
 	for (i = 0; i < n; i++) {
 		if (hosts[i].is_model) {

@@ -54,6 +54,14 @@ enum {
 enum cm_group { CM_G_ID, CM_G_CACHE, CM_G_IMPL, CM_G_FW, CM_G_BMAP, CM_NR_GROUPS };
 
 /* vCPU features (KVM_ARM_VCPU_* bit numbers) a model may ask for. */
+/*
+ * EL1_32BIT: the VM's EL1 is AArch32.  Probe does not record it (its VM is
+ * AArch64) and baseline never chooses it (its models have an AArch64 EL1),
+ * but a model may ask for it: KVM then refuses ID_DFR0_EL1.CopDbg 0 even
+ * with KVM_CAP_ARM_OOT_FLEET_ID_REGS, and guest code cannot verify it
+ * (cm_verify_guest() runs A64 code).
+ */
+#define CM_FEAT_EL1_32BIT	1
 #define CM_FEAT_PSCI_0_2	2
 #define CM_FEAT_PMU_V3		3
 /*
@@ -65,7 +73,8 @@ enum cm_group { CM_G_ID, CM_G_CACHE, CM_G_IMPL, CM_G_FW, CM_G_BMAP, CM_NR_GROUPS
 #define CM_FEAT_SVE		4
 #define CM_FEAT_PTRAUTH_ADDRESS	5
 #define CM_FEAT_PTRAUTH_GENERIC	6
-#define CM_FEATURES	((1u << CM_FEAT_PSCI_0_2) | (1u << CM_FEAT_PMU_V3) | \
+#define CM_FEATURES	((1u << CM_FEAT_EL1_32BIT) | \
+			 (1u << CM_FEAT_PSCI_0_2) | (1u << CM_FEAT_PMU_V3) | \
 			 (1u << CM_FEAT_SVE) | \
 			 (1u << CM_FEAT_PTRAUTH_ADDRESS) | (1u << CM_FEAT_PTRAUTH_GENERIC))
 
@@ -297,6 +306,7 @@ int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report 
 /*
  * Run guest code on vCPU @idx that reads the identification registers with
  * MRS (CCSIDR for each CSSELR) and diff against @model.  Makes the VM run.
+ * The code is A64: a model with el1-32bit (AArch32 EL1) gets -1.
  */
 int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 		    struct cm_report *rep);
