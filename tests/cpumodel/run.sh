@@ -447,21 +447,87 @@ t fleet-sve-baseline 1 "ID_AA64PFR0_EL1\.FP: hosts differ \(n1sve 1 \(FP16\), n1
 	"$T" baseline "$WORK/n1sve.json" "$WORK/n1sve-fp0.json"
 
 # A64FX has no AArch32: its AArch32 ID registers read 0 and cannot be
-# changed, while KVM refuses ID_DFR0_EL1.CopDbg 0 (below Armv8) on a host
-# that has AArch32, i.e. every other fixture: no A64FX pair has a model.
-t aarch32-copdbg 1 "cortex-a72: ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6" \
-	"$T" baseline "$FIX/a64fx.json" "$FIX/cortex-a72.json"
+# changed, and every other fixture has AArch32.  KVM refuses
+# ID_DFR0_EL1.CopDbg below 6 (Armv8), except 0 (AArch32 debug not
+# implemented) in a VM that enabled KVM_CAP_ARM_OOT_FLEET_ID_REGS and whose
+# EL1 is AArch64 (set_id_dfr0_el1()): with the capability A64FX pools with
+# the AArch32 hosts, and the model requires it for CopDbg 0 on a host whose
+# CopDbg is 8.  Mainline's answer (--no-fleet) stays no.
+t aarch32-copdbg-pools 0 "^  fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS \(its VMs enable it before creating vCPUs\), which makes poolable: ID_DFR0_EL1\.CopDbg, ID_AA64PFR0_EL1\.RAS," \
+	"$T" baseline --name fx-n1 -o "$WORK/fx-n1-cap.json" "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
+t aarch32-copdbg-explains 0 "ID_DFR0_EL1\.CopDbg = 0 \(NI\) \(fixed on a64fx, with fleet-id-regs\): a64fx 0 \(NI\), neoverse-n1 8 \(Debugv8p2\)$" \
+	"$T" baseline "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
+eqv aarch32-copdbg-model "$(jq -c '[.capabilities, .registers.id.ID_DFR0_EL1.value]' "$WORK/fx-n1-cap.json")" \
+	'[["fleet-id-regs"],"0x0000000000000000"]'
+t aarch32-copdbg-runs-n1 0 "fx-n1 can run on neoverse-n1" "$T" compare "$WORK/fx-n1-cap.json" "$FIX/neoverse-n1.json"
+t aarch32-copdbg-runs-a64fx 0 "fx-n1 can run on a64fx" "$T" compare "$WORK/fx-n1-cap.json" "$FIX/a64fx.json"
+t aarch32-copdbg-no-fleet 1 "^baseline of 2 hosts: FAILED" \
+	"$T" baseline --no-fleet "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
+for c in cortex-a76 cortex-a72 cortex-a57 cortex-a53 cortex-a35; do
+	t "aarch32-copdbg-pools-$c" 0 "which makes poolable: ID_DFR0_EL1\.CopDbg" \
+		"$T" baseline "$FIX/a64fx.json" "$FIX/$c.json"
+done
+# CopDbg 0 as the only change that needs the capability: an A64FX with
+# AArch32 (Neoverse N1's AArch32 ID registers, EL0 AArch32) pools with
+# A64FX only with it, and the model requires it for that field alone.
+# shellcheck disable=SC2016
+mk fx32 a64fx --slurpfile n1 "$FIX/neoverse-n1.json" '.name = "fx32" | .registers.id.ID_AA64PFR0_EL1.value = "0x0000000001110112" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $n1[0].registers.id[.key] else . end)'
+t aarch32-copdbg-only 0 "which makes poolable: ID_DFR0_EL1\.CopDbg$" \
+	"$T" baseline -o "$WORK/fx-fx32.json" "$FIX/a64fx.json" "$WORK/fx32.json"
+eqv aarch32-copdbg-only-requires "$(jq -c .capabilities "$WORK/fx-fx32.json")" '["fleet-id-regs"]'
+t aarch32-copdbg-only-no-fleet 1 "fx32: ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6 \(Armv8\); 0 \(AArch32 debug not implemented\) only in a VM with KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require" \
+	"$T" baseline --no-fleet "$FIX/a64fx.json" "$WORK/fx32.json"
+# Compare: CopDbg 0 without the capability in the model, or on a host
+# without it; 1-5 stay refused with it.
 mk copdbg0 max-model '.registers.id.ID_DFR0_EL1.value = "0x0000000000000000"'
-t aarch32-copdbg-compare 1 "ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6" \
+t aarch32-copdbg-compare 1 "ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6 \(Armv8\); 0 \(AArch32 debug not implemented\) only in a VM with KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require" \
 	"$T" compare "$WORK/copdbg0.json" "$FIX/max.json"
+mk copdbg0-cap copdbg0 '.capabilities = ["fleet-id-regs"]'
+t aarch32-copdbg-compare-cap 0 "can run on max" "$T" compare "$WORK/copdbg0-cap.json" "$FIX/max.json"
+mk copdbg3 fx-n1-cap '.registers.id.ID_DFR0_EL1.value = "0x0000000000000003"'
+t aarch32-copdbg-3-refused 1 "ID_DFR0_EL1\.CopDbg: model 3 \(Armv6p1\): KVM needs at least 6 \(Armv8\), or 0 \(AArch32 debug not implemented\) with KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
+	"$T" compare "$WORK/copdbg3.json" "$FIX/neoverse-n1.json"
+for v in 1 5; do
+	mk "copdbg$v-max" copdbg0-cap ".registers.id.ID_DFR0_EL1.value = \"0x000000000000000$v\""
+	t "aarch32-copdbg-$v-refused" 1 "ID_DFR0_EL1\.CopDbg: model $v( \([A-Za-z0-9]+\))?: KVM needs at least 6 \(Armv8\), or 0" \
+		"$T" compare "$WORK/copdbg$v-max.json" "$FIX/max.json"
+done
+t aarch32-copdbg-host-lacks 1 "which this host lacks \(the model changes its ID_DFR0_EL1\.CopDbg, ID_AA64PFR0_EL1\.RAS," \
+	"$T" compare "$WORK/fx-n1-cap.json" "$WORK/n1old.json"
+t aarch32-copdbg-host-lacks-field 1 "ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6 \(Armv8\); 0 \(AArch32 debug not implemented\) only with KVM_CAP_ARM_OOT_FLEET_ID_REGS, which this host lacks" \
+	"$T" compare "$WORK/fx-n1-cap.json" "$WORK/n1old.json"
+# A host without the capability: A64FX shares no model with it (and
+# baseline says which host lacks it).
+t aarch32-copdbg-mixed 1 "^  fleet-id-regs: not used, n1old lacks KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
+	"$T" baseline "$FIX/a64fx.json" "$WORK/n1old.json"
+# el1-32bit (vCPU feature KVM_ARM_VCPU_EL1_32BIT: probe does not record it,
+# a host profile offers it only when written so; baseline never chooses
+# it): a VM whose EL1 is AArch32 keeps CopDbg 0 refused, with the
+# capability too.
+mk a72el1 cortex-a72 '.name = "a72el1" | .vcpu_features += ["el1-32bit"]'
+t el1-32bit-feature-known 0 "^vCPU features: el1-32bit psci-0\.2 pmu-v3$" "$T" show "$WORK/a72el1.json"
+"$T" baseline -o "$WORK/fx-a72el1.json" "$FIX/a64fx.json" "$WORK/a72el1.json" >"$WORK/fx-a72el1.txt" 2>&1
+eqv el1-32bit-baseline-aarch64 "$(jq -c '[.vcpu_features, .capabilities]' "$WORK/fx-a72el1.json")" '[["psci-0.2","pmu-v3"],["fleet-id-regs"]]'
+t el1-32bit-baseline-left-out 0 "vCPU feature el1-32bit: left out, baseline's models have an AArch64 EL1" \
+	"$T" baseline "$WORK/a72el1.json" "$FIX/a64fx.json"
+t el1-32bit-aarch64-model-runs 0 "can run on a72el1" "$T" compare "$WORK/fx-a72el1.json" "$WORK/a72el1.json"
+mk fx-a72-el1 fx-a72el1 '.vcpu_features += ["el1-32bit"]'
+t el1-32bit-copdbg0-refused 1 "ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6 \(Armv8\) in a VM whose EL1 is AArch32 \(el1-32bit\), with KVM_CAP_ARM_OOT_FLEET_ID_REGS too" \
+	"$T" compare "$WORK/fx-a72-el1.json" "$WORK/a72el1.json"
+eqv el1-32bit-copdbg0-only "$("$T" compare "$WORK/fx-a72-el1.json" "$WORK/a72el1.json" | grep -c '^  ')" 1
+t el1-32bit-not-offered 1 "vCPU feature el1-32bit: the host does not offer it" \
+	"$T" compare "$WORK/fx-a72-el1.json" "$FIX/cortex-a72.json"
+mk a72-el1-self a72el1 '.kind = "model" | del(.kernel) | .sources = ["a72el1"] | .capabilities = ["fleet-id-regs"]'
+t el1-32bit-copdbg8-ok 0 "can run on a72el1" "$T" compare "$WORK/a72-el1-self.json" "$WORK/a72el1.json"
 
 # Cache geometry: A64FX's CLIDR_EL1 has no point of unification (fine with
 # its CTR_EL0.IDC 1) and its 256-byte lines are above a 64-byte host's
 # minimum; a Cortex-A72 (IDC 0) refuses the one, A64FX the other's 64-byte
 # lines.  The model takes A64FX's geometry with a PoU added, which both
 # accept; with a host whose IDC is 1 (Neoverse N1) nothing is added.  The
-# Cortex-A72 here is made AArch64-only (A64FX's AArch32 ID registers) so
-# that the pair has a model.
+# Cortex-A72 here is made AArch64-only (A64FX's AArch32 ID registers), so
+# that the pair differs in little more than its caches; the real pair
+# pools too (with the capability, for CopDbg 0 among others: above).
 # shellcheck disable=SC2016
 mk a72a64 cortex-a72 --slurpfile fx "$FIX/a64fx.json" '.name = "a72a64" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $fx[0].registers.id[.key] else . end)'
 t cache-pou-added 0 "CLIDR_EL1 = 0x8a200023: a64fx's 0x80000023 with a point of unification added \(LoC 2, LoUIS 1, LoUU 1\), which CTR_EL0\.IDC = 0 on a72a64 requires" \
@@ -510,7 +576,7 @@ mk badval max '.registers.id.ID_AA64ISAR0_EL1.value = "12"'
 mk numval max '.registers.id.ID_AA64ISAR0_EL1.value = 12'
 mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
-mk unkfeat max '.vcpu_features += ["el1-32bit"]'
+mk unkfeat max '.vcpu_features += ["has-el2"]'
 mk unkcap max '.capabilities += ["frob"]'
 mk modelcap max-model '.capabilities = ["writable-masks"]'
 for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
@@ -533,7 +599,7 @@ for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "badval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "numval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
-	 "unkfeat:unknown entry \"el1-32bit\" in \"vcpu_features\"" \
+	 "unkfeat:unknown entry \"has-el2\" in \"vcpu_features\"" \
 	 "unkcap:unknown entry \"frob\" in \"capabilities\"" \
 	 "modelcap:a model's \"capabilities\" are the VM capabilities its VMs must enable; \"writable-masks\" is a host's"; do
 	n=${c%%:*}
