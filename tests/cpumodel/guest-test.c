@@ -17,7 +17,10 @@
  * requires it, applies with it (KVM enforces the rules, FP/AdvSIMD's own
  * included, also with SVE) and is refused, by the pre-check and by KVM,
  * without it; reserved CTR_EL0.CWG and VMIDBits, and IDS (not a fleet
- * field) are refused with it.
+ * field) are refused with it.  ID_DFR0_EL1.CopDbg 0 (AArch32 debug not
+ * implemented, as on a CPU without AArch32) applies with it on a host with
+ * AArch32, and is refused without it, with CopDbg 1-5, and in a VM whose
+ * EL1 is AArch32 (el1-32bit).
  *
  * Usage: cpumodel-test [FIXTURE.json...]
  */
@@ -337,6 +340,89 @@ static void sve_tests(const struct cm_profile *self)
 }
 
 /*
+ * ID_DFR0_EL1.CopDbg 0 with KVM_CAP_ARM_OOT_FLEET_ID_REGS, on a host with
+ * AArch32 (a host without it reads ID_DFR0_EL1 as 0: nothing to change):
+ * KVM accepts it in a VM that enabled the capability and whose EL1 is
+ * AArch64, and the guest reads it; the whole register 0 too, as a model of
+ * A64FX has it.  Refused, by the pre-check and by KVM: without the
+ * capability, CopDbg 3 with it, and, where the host offers an AArch32 EL1,
+ * in a VM with el1-32bit (whose guest code cm_verify_guest() cannot run:
+ * userspace verifies a model that keeps the host's CopDbg there).
+ */
+static void copdbg_tests(const struct cm_profile *host, const struct cm_profile *self)
+{
+	int s = cm_slot_by_name("ID_DFR0_EL1"), kvm, el1_32;
+	const struct cm_field *f = field_of(s, "CopDbg");
+	struct cm_report rep = { 0 };
+	struct cm_profile m, bad;
+	struct cm_vm vm;
+
+	if (!cm_field_get(f, self->r[s].val)) {
+		printf("# fleet/CopDbg: skipped (no AArch32 on this host: ID_DFR0_EL1 0x%llx)\n",
+		       (unsigned long long)self->r[s].val);
+		return;
+	}
+	m = *self;
+	snprintf(m.name, sizeof(m.name), "fleet-copdbg0");
+	m.vm_caps = CM_CAP_FLEET_ID_REGS;
+	m.r[s].val = cm_field_set(f, m.r[s].val, 0);
+	CHECK(!cm_compare(&m, host, &rep), "fleet/CopDbg: compare accepts ID_DFR0_EL1.CopDbg 0 with the capability (host %lld)",
+	      (long long)cm_field_get(f, self->r[s].val));
+	dump(&rep);
+	cm_report_free(&rep);
+	round_trip(&m, "fleet model (ID_DFR0_EL1.CopDbg 0, AArch64 EL1)");
+	bad = m;
+	bad.r[s].val = 0;
+	snprintf(bad.name, sizeof(bad.name), "fleet-dfr0-zero");
+	round_trip(&bad, "fleet model (ID_DFR0_EL1 0, as without AArch32)");
+
+	bad = m;
+	bad.vm_caps = 0;
+	CHECK(cm_compare(&bad, host, &rep) && report_has(&rep, "ID_DFR0_EL1.CopDbg"),
+	      "fleet/CopDbg: compare refuses CopDbg 0 without the capability");
+	dump(&rep);
+	cm_report_free(&rep);
+	refused(&bad, "ID_DFR0_EL1.CopDbg", 0, "CopDbg 0 without the capability (pre-checked)");
+	refused(&bad, "ID_DFR0_EL1.CopDbg", CM_APPLY_NO_PRECHECK,
+		"CopDbg 0 without the capability (rejected by KVM)");
+	bad = m;
+	bad.r[s].val = cm_field_set(f, bad.r[s].val, 3);
+	refused(&bad, "ID_DFR0_EL1.CopDbg", 0, "CopDbg 3 with the capability (pre-checked)");
+	refused(&bad, "ID_DFR0_EL1.CopDbg", CM_APPLY_NO_PRECHECK,
+		"CopDbg 3 with the capability (rejected by KVM)");
+
+	kvm = open("/dev/kvm", O_RDWR);
+	el1_32 = kvm >= 0 ? ioctl(kvm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_EL1_32BIT) : -1;
+	if (kvm >= 0)
+		close(kvm);
+	if (el1_32 <= 0) {
+		printf("# fleet/CopDbg: el1-32bit skipped (KVM_CAP_ARM_EL1_32BIT %d)\n", el1_32);
+		return;
+	}
+	bad = m;
+	snprintf(bad.name, sizeof(bad.name), "fleet-copdbg0-el1-32bit");
+	bad.features |= 1u << CM_FEAT_EL1_32BIT;
+	refused(&bad, "ID_DFR0_EL1.CopDbg", 0, "CopDbg 0 with the capability, AArch32 EL1 (pre-checked)");
+	refused(&bad, "ID_DFR0_EL1.CopDbg", CM_APPLY_NO_PRECHECK,
+		"CopDbg 0 with the capability, AArch32 EL1 (rejected by KVM)");
+	/* The host's CopDbg: applies; userspace verifies, guest code cannot. */
+	bad.r[s].val = self->r[s].val;
+	if (cm_vm_create(&vm, &bad, 2, &rep)) {
+		CHECK(0, "fleet/CopDbg: VM with el1-32bit created");
+		dump(&rep);
+		cm_report_free(&rep);
+		return;
+	}
+	CHECK(!cm_apply(&vm, &bad, 0, &rep) && !cm_verify(&vm, &bad, &rep),
+	      "fleet/CopDbg: el1-32bit model keeping the host's CopDbg applies, userspace reads it");
+	CHECK(cm_verify_guest(&vm, 0, &bad, &rep) < 0 && report_has(&rep, "el1-32bit"),
+	      "fleet/CopDbg: guest-code verification says it cannot run on an AArch32 EL1");
+	dump(&rep);
+	cm_report_free(&rep);
+	cm_vm_destroy(&vm);
+}
+
+/*
  * KVM_CAP_ARM_OOT_FLEET_ID_REGS.  With it (this series' kernel): probe
  * records it with the wider masks; a fleet field lowered (or CTR_EL0 made
  * VIPT with a larger write-back granule) applies on a VM that enables it,
@@ -491,6 +577,7 @@ static void fleet_tests(const struct cm_profile *host, const struct cm_profile *
 	refused(&m, "ID_AA64MMFR2_EL1.IDS", CM_APPLY_NO_PRECHECK,
 		"IDS changed with the capability (rejected by KVM)");
 
+	copdbg_tests(host, self);
 	sve_tests(self);
 }
 
