@@ -366,6 +366,8 @@ static void probe_oot(void)
 	if (vcpu < 0 || ioctl(vm, KVM_ARM_PREFERRED_TARGET, &init) ||
 	    ioctl(vcpu, KVM_ARM_VCPU_INIT, &init)) {
 		pr_err("abi-new.oot.", "vCPU");
+		if (vcpu >= 0)
+			close(vcpu);
 		goto out;
 	}
 	attr.group = 1000;	/* KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL */
