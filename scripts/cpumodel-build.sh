@@ -4,6 +4,8 @@
 #                            for the unit tests (tests/cpumodel/)
 #   cpumodel-build.sh guest  build/tools/{arm64-cpumodel,cpumodel-test}:
 #                            static aarch64, with the KVM part
+#   cpumodel-build.sh host-threads   build/host/cpumodel-threads-test:
+#                            the library under ThreadSanitizer (unit tests)
 # The register and field tables are generated from the kernel's own
 # descriptions (tools/cpumodel/gen-tables.py): names from Debian's
 # linux-source-6.12 arch/arm64/tools/sysreg, rules from the patched tree.
@@ -47,6 +49,11 @@ case $what in
 host)
 	# shellcheck disable=SC2086
 	build "$BUILD/host/arm64-cpumodel" gcc $SRC/main.c $lib -ljson-c
+	;;
+host-threads)
+	# shellcheck disable=SC2086
+	build "$BUILD/host/cpumodel-threads-test" gcc -fsanitize=thread \
+		"$TOP/tests/cpumodel/threads-test.c" $lib -ljson-c -lpthread
 	;;
 guest)
 	k="-static -DCM_WITH_KVM -isystem $KBUILD/usr/include"

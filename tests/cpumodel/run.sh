@@ -610,6 +610,34 @@ t malformed-compare 2 "truncated JSON" "$T" compare "$WORK/trunc.json" "$FIX/max
 t missing-file 2 "nosuch.json: No such file or directory" "$T" show "$WORK/nosuch.json"
 t no-kvm-in-host-build 2 "no KVM support" "$T" probe
 t usage 2 "usage: arm64-cpumodel" "$T" frobnicate
+
+# --- the library from source: threads -----------------------------------------
+B=${BUILD:-$TOP/build}/host
+if [ -n "${CPUMODEL:-}" ]; then
+	echo "skip  cpumodel/lib-threads: CPUMODEL is set (these tests build the library from source)"
+	return 0
+fi
+# cm_fleet_mask() from several threads at once, first calls included,
+# under ThreadSanitizer (a lazily filled global table is a data race).
+# Kernels with many mmap random bits break its runtime: then without ASLR.
+if ! echo 'int main(void) { return 0; }' | gcc -fsanitize=thread -x c - -o "$WORK/tsan" >/dev/null 2>&1; then
+	echo "skip  cpumodel/lib-threads: gcc cannot build with -fsanitize=thread here (libtsan)"
+elif ! "$TOP/scripts/cpumodel-build.sh" host-threads >"$WORK/build-threads.log" 2>&1; then
+	bad lib-threads "build failed: $(tail -n 5 "$WORK/build-threads.log" | tr '\n' ' ')"
+else
+	tsan() { TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$@" "$B/cpumodel-threads-test" >"$WORK/threads.out" 2>&1; }
+	tsan; rc=$?
+	if grep -q 'FATAL: ThreadSanitizer' "$WORK/threads.out"; then
+		tsan setarch "$(uname -m)" -R; rc=$?
+	fi
+	if grep -q 'FATAL: ThreadSanitizer' "$WORK/threads.out"; then
+		echo "skip  cpumodel/lib-threads: the ThreadSanitizer runtime does not start on this kernel: $(grep -m1 FATAL "$WORK/threads.out")"
+	elif [ "$rc" = 0 ]; then
+		ok lib-threads
+	else
+		bad lib-threads "exit status $rc: $(grep -E -m3 'WARNING|SUMMARY|cm_' "$WORK/threads.out" | tr '\n' ' ')"
+	fi
+fi
 }
 
 run_tests | tee "$WORK/results"

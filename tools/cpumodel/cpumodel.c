@@ -273,27 +273,32 @@ static const struct cm_field *field_by_name(int slot, const char *name)
 	return NULL;
 }
 
+/*
+ * Computed on every call, from constant tables only (no cache, no
+ * cm_slot_name()): callers may be threads, and the loops are short.
+ */
 uint64_t cm_fleet_mask(int slot)
 {
-	static uint64_t masks[CM_NR_SLOTS];
-	static bool done;
+	const struct cm_regdesc *d;
+	const char *name;
+	uint64_t m = 0;
 	size_t i, k;
 
-	if (!done) {
-		for (i = 0; i < ARRAY_SIZE(fleet_fields); i++) {
-			int s = cm_slot_by_name(fleet_fields[i].reg);
+	if (slot < 0 || slot >= CM_NR_SLOTS)
+		return 0;
+	d = cm_slot_desc(slot);
+	name = fixed_names[slot] ? fixed_names[slot] : d ? d->name : NULL;
+	for (i = 0; name && i < ARRAY_SIZE(fleet_fields); i++) {
+		if (strcmp(fleet_fields[i].reg, name))
+			continue;
+		for (k = 0; k < ARRAY_SIZE(fleet_fields[i].fields) && fleet_fields[i].fields[k]; k++) {
+			const struct cm_field *f = field_by_name(slot, fleet_fields[i].fields[k]);
 
-			for (k = 0; s >= 0 && k < ARRAY_SIZE(fleet_fields[i].fields) &&
-			     fleet_fields[i].fields[k]; k++) {
-				const struct cm_field *f = field_by_name(s, fleet_fields[i].fields[k]);
-
-				if (f)
-					masks[s] |= cm_field_mask(f);
-			}
+			if (f)
+				m |= cm_field_mask(f);
 		}
-		done = true;
 	}
-	return slot >= 0 && slot < CM_NR_SLOTS ? masks[slot] : 0;
+	return m;
 }
 
 /* The bits of register @slot of fleet_retired[]. */
