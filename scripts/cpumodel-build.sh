@@ -6,6 +6,10 @@
 #                            static aarch64, with the KVM part
 #   cpumodel-build.sh host-threads   build/host/cpumodel-threads-test:
 #                            the library under ThreadSanitizer (unit tests)
+#   cpumodel-build.sh host-kvm-mock  build/host/cpumodel-kvm-mock-test:
+#                            the KVM part, native, every ioctl to a fake KVM
+#                            (unit tests; needs the tree's uapi headers,
+#                            installed by "make tools")
 # The register and field tables are generated from the kernel's own
 # descriptions (tools/cpumodel/gen-tables.py): names from Debian's
 # linux-source-6.12 arch/arm64/tools/sysreg, rules from the patched tree.
@@ -54,6 +58,15 @@ host-threads)
 	# shellcheck disable=SC2086
 	build "$BUILD/host/cpumodel-threads-test" gcc -fsanitize=thread \
 		"$TOP/tests/cpumodel/threads-test.c" $lib -ljson-c -lpthread
+	;;
+host-kvm-mock)
+	# The arm64 uapi headers, for native code: types and ioctl numbers
+	# only (the fake KVM of kvm-mock-test.c answers every ioctl).
+	[ -f "$KBUILD/usr/include/linux/kvm.h" ] ||
+		die "no uapi headers in $KBUILD/usr/include (run 'make tools')"
+	# shellcheck disable=SC2086
+	build "$BUILD/host/cpumodel-kvm-mock-test" gcc -DCM_WITH_KVM -isystem "$KBUILD/usr/include" \
+		-Wl,--wrap=ioctl "$TOP/tests/cpumodel/kvm-mock-test.c" $lib $SRC/cpumodel-kvm.c -ljson-c
 	;;
 guest)
 	k="-static -DCM_WITH_KVM -isystem $KBUILD/usr/include"

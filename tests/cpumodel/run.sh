@@ -611,10 +611,11 @@ t missing-file 2 "nosuch.json: No such file or directory" "$T" show "$WORK/nosuc
 t no-kvm-in-host-build 2 "no KVM support" "$T" probe
 t usage 2 "usage: arm64-cpumodel" "$T" frobnicate
 
-# --- the library from source: threads -----------------------------------------
+# --- the library from source: threads, and the KVM half against a fake KVM --
 B=${BUILD:-$TOP/build}/host
 if [ -n "${CPUMODEL:-}" ]; then
 	echo "skip  cpumodel/lib-threads: CPUMODEL is set (these tests build the library from source)"
+	echo "skip  cpumodel/kvm-mock: CPUMODEL is set (these tests build the library from source)"
 	return 0
 fi
 # cm_fleet_mask() from several threads at once, first calls included,
@@ -637,6 +638,22 @@ else
 	else
 		bad lib-threads "exit status $rc: $(grep -E -m3 'WARNING|SUMMARY|cm_' "$WORK/threads.out" | tr '\n' ' ')"
 	fi
+fi
+# cpumodel-kvm.c natively, every ioctl answered by the fake KVM of
+# kvm-mock-test.c (one result line per check).  Needs the tree's uapi
+# headers ("make tools" installs them).
+if ! "$TOP/scripts/cpumodel-build.sh" host-kvm-mock >"$WORK/build-mock.log" 2>&1; then
+	if grep -q 'no uapi headers' "$WORK/build-mock.log"; then
+		echo "skip  cpumodel/kvm-mock: $(grep -m1 'no uapi headers' "$WORK/build-mock.log" | sed 's/^error: //')"
+	else
+		bad kvm-mock "build failed: $(tail -n 5 "$WORK/build-mock.log" | tr '\n' ' ')"
+	fi
+else
+	"$B/cpumodel-kvm-mock-test" "$FIX/neoverse-n1.json" >"$WORK/mock.out" 2>&1
+	rc=$?
+	cat "$WORK/mock.out"
+	[ "$rc" -le 1 ] && grep -q '^pass' "$WORK/mock.out" ||
+		bad kvm-mock "exit status $rc: $(grep -v '^pass\|^FAIL' "$WORK/mock.out" | head -c 300 | tr '\n' ' ')"
 fi
 }
 

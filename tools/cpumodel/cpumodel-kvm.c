@@ -399,6 +399,9 @@ int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 	int ret;
 
 	if (nr_vcpus < 1 || nr_vcpus > (int)(sizeof(v->vcpu) / sizeof(v->vcpu[0]))) {
+		/* No VM, as on every other failure (vm_close()). */
+		memset(v, 0, sizeof(*v));
+		v->kvm = v->vm = -1;
 		cm_report_add(rep, true, "vCPU count %d out of range 1..256", nr_vcpus);
 		return -1;
 	}
@@ -411,6 +414,26 @@ int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 	if (read_profile(v, 0, host_features(v->kvm, true), &v->host, rep)) {
 		vm_close(v);
 		return -1;
+	}
+	return 0;
+}
+
+/*
+ * A VM cm_vm_create() did not make (it returned non-zero, which leaves
+ * nr_vcpus 0 and no file descriptors), or a vCPU *@idx it does not have
+ * (@idx NULL: the whole VM): refused with a report line, before any ioctl.
+ */
+static int no_vm(const struct cm_vm *v, const int *idx, const char *what, struct cm_report *rep)
+{
+	if (v->nr_vcpus < 1 || v->nr_vcpus > (int)(sizeof(v->vcpu) / sizeof(v->vcpu[0]))) {
+		cm_report_add(rep, true, "%s: the VM has no vCPU (nr_vcpus %d; cm_vm_create() failed or was not called): nothing done",
+			      what, v->nr_vcpus);
+		return 1;
+	}
+	if (idx && (*idx < 0 || *idx >= v->nr_vcpus)) {
+		cm_report_add(rep, true, "%s: no vCPU %d, the VM has %d: nothing done", what, *idx,
+			      v->nr_vcpus);
+		return 1;
 	}
 	return 0;
 }
@@ -566,6 +589,9 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 	struct undo *undo;
 	char names[256];
 
+	if (no_vm(v, NULL, "apply", rep))
+		return -1;
+
 	/*
 	 * Checked against the VM as created: KVM checks writes against the
 	 * system's values (CTR_EL0, masks), not against earlier writes.
@@ -696,6 +722,8 @@ int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report 
 	char names[256];
 	uint64_t val;
 
+	if (no_vm(v, NULL, "verify", rep))
+		return -1;
 	for (c = 0; c < v->nr_vcpus; c++) {
 		for (s = 0; s < CM_NR_SLOTS; s++) {
 			if (!model->r[s].present || !readback_exact(s) ||
@@ -957,6 +985,8 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 	struct guest_view view;
 	char names[256];
 
+	if (no_vm(v, &idx, "verify from guest code", rep))
+		return -1;
 	if (model->features & (1u << CM_FEAT_EL1_32BIT)) {
 		cm_report_add(rep, true, "guest on vCPU %d: the verifier's guest code is A64, and this VM's EL1 is AArch32 (el1-32bit): verify from userspace only",
 			      idx);
@@ -1057,6 +1087,8 @@ int cm_verify_guest_discovery(struct cm_vm *v, int idx, const struct cm_profile 
 	uint64_t arg[CM_MAX_IMPLS + 3], *r;
 	int n, ncalls = 0, i, bad = 0, answered = 0;
 
+	if (no_vm(v, &idx, "verify discovery from guest code", rep))
+		return -1;
 	if (!v->discovery) {
 		cm_report_add(rep, true, "target-implementation discovery is not set up on this VM (see cm_apply()'s report)");
 		return -1;

@@ -269,9 +269,16 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep);
  * enabled before the vCPUs exist: KVM_CAP_ARM_WRITABLE_IMP_ID_REGS when the
  * model sets an identity and the host has it, KVM_CAP_ARM_OOT_FLEET_ID_REGS
  * when the model requires it; features at KVM_ARM_VCPU_INIT, SVE finalized
- * with the host's vector lengths).  Returns 0, -1 on error, or a positive
- * number when the model cannot run on this host because the host lacks a
- * capability or vCPU feature the model requires (named in @rep).
+ * with the host's vector lengths).  Returns:
+ *   0   the VM exists, with @nr_vcpus vCPUs (v->nr_vcpus);
+ *   -1  error (named in @rep);
+ *   > 0 the model cannot run on this host: the host lacks a capability or
+ *       vCPU feature the model requires (named in @rep).
+ * On any return but 0 there is no VM: *@v is left with nr_vcpus 0 and no
+ * file descriptor open (kvm and vm -1, vcpu[] 0, which is not a vCPU).
+ * cm_vm_destroy() on it does nothing; cm_apply(), cm_verify(),
+ * cm_verify_guest() and cm_verify_guest_discovery() refuse it (-1 and a
+ * report line, no ioctl), as they refuse a vCPU index the VM lacks.
  */
 int cm_vm_create(struct cm_vm *v, const struct cm_profile *model, int nr_vcpus,
 		 struct cm_report *rep);
@@ -283,7 +290,8 @@ void cm_vm_destroy(struct cm_vm *v);
  * registers, hypercall bitmaps.  The model is first compared with what
  * this VM offers; if it cannot run, nothing is written.  If KVM still
  * rejects a write, everything already written is put back.  Returns 0 or
- * the number of rejected registers (each named in @rep).
+ * the number of rejected registers (each named in @rep), -1 on error (no
+ * VM: see cm_vm_create(); out of memory).
  */
 int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags,
 	     struct cm_report *rep);
@@ -300,13 +308,17 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 struct kvm_run;
 int cm_handle_hypercall(const struct cm_profile *model, int vcpu_fd, struct kvm_run *run);
 
-/* Read back from userspace and diff against @model.  0 when equal. */
+/*
+ * Read back from userspace and diff against @model.  0 when equal, the
+ * number of differences, or -1 for a VM without vCPUs (cm_vm_create()).
+ */
 int cm_verify(struct cm_vm *v, const struct cm_profile *model, struct cm_report *rep);
 
 /*
  * Run guest code on vCPU @idx that reads the identification registers with
  * MRS (CCSIDR for each CSSELR) and diff against @model.  Makes the VM run.
- * The code is A64: a model with el1-32bit (AArch32 EL1) gets -1.
+ * The code is A64: a model with el1-32bit (AArch32 EL1) gets -1, as does
+ * a VM without vCPU @idx.
  */
 int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
 		    struct cm_report *rep);
@@ -315,7 +327,8 @@ int cm_verify_guest(struct cm_vm *v, int idx, const struct cm_profile *model,
  * Run guest code on vCPU @idx that asks for the implementations (KVM
  * features call, DISCOVER_IMPL_VER, DISCOVER_IMPL_CPUS for each index and
  * one past the end), answered by cm_handle_hypercall(), and check that it
- * receives @model's list.  Needs @v->discovery; makes the VM run.
+ * receives @model's list.  Needs @v->discovery and vCPU @idx (else -1);
+ * makes the VM run.
  */
 int cm_verify_guest_discovery(struct cm_vm *v, int idx, const struct cm_profile *model,
 			      struct cm_report *rep);
