@@ -158,6 +158,16 @@ static void fake_reset(void)
 	memset(&fake, 0, sizeof(fake));
 }
 
+static bool was_set(int vcpu, uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < fake.sets[vcpu]; i++)
+		if (fake.set_id[vcpu][i] == id)
+			return true;
+	return false;
+}
+
 /* The line of @rep that contains @s, or NULL. */
 static const char *line_with(const struct cm_report *rep, const char *s)
 {
@@ -196,10 +206,14 @@ static void fake_vm(struct cm_vm *v, const struct cm_profile *host)
 
 int main(int argc, char **argv)
 {
+	uint64_t pfr0 = cm_slot_kvm_id(cm_slot_by_name("ID_AA64PFR0_EL1"));
+	uint64_t isar0 = cm_slot_kvm_id(cm_slot_by_name("ID_AA64ISAR0_EL1"));
+	uint64_t midr = cm_slot_kvm_id(CM_SLOT_MIDR);
 	struct cm_report rep = { 0 };
 	struct cm_profile m;
+	const char *l;
 	struct cm_vm v;
-	int ret, r2;
+	int ret, r2, r3, r4;
 
 	if (argc != 2 || cm_load(argv[1], &m, &rep)) {
 		fprintf(stderr, "usage: kvm-mock-test PROFILE.json (%s)\n", all_lines(&rep));
@@ -249,5 +263,54 @@ int main(int argc, char **argv)
 	      fake.calls, all_lines(&rep));
 	cm_report_free(&rep);
 
+	/*
+	 * KVM_CAP_ARM_OOT_REG_SCOPE: the VM-scoped registers of the model are
+	 * written through vCPU 0 only, and counted as such (MIDR_EL1 is listed
+	 * but this model sets no identity; BMAP_2 is no slot of a profile).
+	 */
+	fake_reset();
+	fake.scope_cap = 1;
+	fake.scoped[fake.nscoped++] = midr;
+	fake.scoped[fake.nscoped++] = pfr0;
+	fake.scoped[fake.nscoped++] = isar0;
+	fake.scoped[fake.nscoped++] = KVM_REG_ARM_FW_FEAT_BMAP_REG(3);
+	fake_vm(&v, &m);
+	ret = cm_apply(&v, &m, CM_APPLY_NO_PRECHECK, &rep);
+	l = line_with(&rep, "through vCPU 0 only");
+	check(!ret && l && !strncmp(l, "2 VM-scoped registers read and written through vCPU 0 only, skipped on the other 1 vCPU", 86),
+	      "kvm-apply-scope-count", "returned %d: %s", ret, all_lines(&rep));
+	check(!ret && was_set(0, pfr0) && was_set(0, isar0) && !was_set(1, pfr0) &&
+	      !was_set(1, isar0) && was_set(1, cm_slot_kvm_id(CM_SLOT_CLIDR)) && !was_set(0, midr),
+	      "kvm-apply-scope-vcpu0-only", "vCPU 0 wrote %d registers, vCPU 1 %d", fake.sets[0],
+	      fake.sets[1]);
+	cm_report_free(&rep);
+	ret = cm_verify(&v, &m, &rep);
+	check(!ret, "kvm-apply-scope-verify", "returned %d: %s", ret, all_lines(&rep));
+	cm_report_free(&rep);
+
+	/* The kernel has the capability and the list fails: said, and every vCPU written. */
+	fake_reset();
+	fake.scope_cap = 1;
+	fake.scope_errno = EPERM;
+	fake_vm(&v, &m);
+	ret = cm_apply(&v, &m, CM_APPLY_NO_PRECHECK, &rep);
+	check(!ret && line_with(&rep, "KVM_CAP_ARM_OOT_REG_SCOPE: this kernel has it, but listing the VM-scoped registers failed: Operation not permitted (errno 1)") &&
+	      !line_with(&rep, "through vCPU 0 only") && was_set(0, pfr0) && was_set(1, pfr0),
+	      "kvm-apply-scope-list-fails", "returned %d, vCPU 1 wrote %d registers: %s", ret,
+	      fake.sets[1], all_lines(&rep));
+	cm_report_free(&rep);
+
+	/* Without the capability the list is not asked for, nor is anything said. */
+	fake_reset();
+	fake.scoped[fake.nscoped++] = pfr0;
+	fake_vm(&v, &m);
+	ret = cm_apply(&v, &m, CM_APPLY_NO_PRECHECK, &rep);
+	r3 = fake.attr_calls;
+	r4 = fake.sets[1];
+	check(!ret && !r3 && !line_with(&rep, "KVM_CAP_ARM_OOT_REG_SCOPE") && was_set(1, pfr0) &&
+	      r4 == fake.sets[0],
+	      "kvm-apply-no-scope-cap", "returned %d, %d list calls, vCPU 0/1 wrote %d/%d registers: %s",
+	      ret, r3, fake.sets[0], r4, all_lines(&rep));
+	cm_report_free(&rep);
 	return failures ? 1 : 0;
 }

@@ -438,6 +438,12 @@ static int no_vm(const struct cm_vm *v, const int *idx, const char *what, struct
 	return 0;
 }
 
+/* Does apply write register @s of @model (MIDR/REVIDR/AIDR only with an identity)? */
+static bool model_sets(const struct cm_profile *model, int s)
+{
+	return model->r[s].present && !(s >= CM_SLOT_MIDR && s <= CM_SLOT_AIDR && !model->impl_set);
+}
+
 /* Order of writes: each group only depends on the ones before it. */
 static int apply_order(int *order)
 {
@@ -585,7 +591,7 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 {
 	int order[CM_NR_SLOTS], n, i, k, c, s, nundo = 0, nregs, bad = 0, nscoped = 0;
 	bool vm_scoped[CM_NR_SLOTS];
-	struct kvm_reg_list *scoped;
+	struct kvm_reg_list *scoped = NULL;
 	struct undo *undo;
 	char names[256];
 
@@ -621,15 +627,23 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 	 * Where KVM lists its VM-scoped registers (out of tree,
 	 * KVM_CAP_ARM_OOT_REG_SCOPE), read and write those through vCPU 0
 	 * only: the value is the VM's, whichever vCPU sets it.  cm_verify()
-	 * still reads every register back on every vCPU.
+	 * still reads every register back on every vCPU.  A kernel that has
+	 * the capability but fails to list them is reported, and every
+	 * register is then written on every vCPU, as on other kernels.
+	 * nscoped: the model's registers this skips on vCPUs 1 and up.
 	 */
 	memset(vm_scoped, 0, sizeof(vm_scoped));
-	scoped = kvm_vm_scoped_reg_list(v->vcpu[0]);
+	if (v->nr_vcpus > 1 && ioctl(v->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_OOT_REG_SCOPE) > 0) {
+		scoped = kvm_vm_scoped_reg_list(v->vcpu[0]);
+		if (!scoped)
+			cm_report_add(rep, false, "KVM_CAP_ARM_OOT_REG_SCOPE: this kernel has it, but listing the VM-scoped registers failed: %s (errno %d); every register is read and written on every vCPU",
+				      strerror(errno), errno);
+	}
 	for (s = 0; scoped && s < CM_NR_SLOTS; s++) {
 		for (i = 0; i < (int)scoped->n; i++) {
 			if (scoped->reg[i] == cm_slot_kvm_id(s)) {
 				vm_scoped[s] = true;
-				nscoped++;
+				nscoped += model_sets(model, s);
 				break;
 			}
 		}
@@ -641,10 +655,7 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 			int s = order[k], err;
 			uint64_t id = cm_slot_kvm_id(s), old;
 
-			if (!model->r[s].present || (s >= CM_SLOT_MIDR && s <= CM_SLOT_AIDR &&
-						     !model->impl_set))
-				continue;
-			if (c > 0 && vm_scoped[s])
+			if (!model_sets(model, s) || (c > 0 && vm_scoped[s]))
 				continue;
 			err = get_reg(v->vcpu[c], id, &old);
 			if (err) {
@@ -701,10 +712,10 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		/* Registers already at the model's value are not written. */
 		cm_report_add(rep, false, "model %s applied: %d register writes on %d vCPUs",
 			      model->name, nregs, v->nr_vcpus);
-		if (nscoped && v->nr_vcpus > 1)
+		if (nscoped)
 			cm_report_add(rep, false,
-				      "%d VM-scoped registers read and written through vCPU 0 only (KVM_CAP_ARM_OOT_REG_SCOPE)",
-				      nscoped);
+				      "%d VM-scoped registers read and written through vCPU 0 only, skipped on the other %d vCPU%s (KVM_CAP_ARM_OOT_REG_SCOPE)",
+				      nscoped, v->nr_vcpus - 1, v->nr_vcpus > 2 ? "s" : "");
 	}
 	free(undo);
 	return bad;
