@@ -295,8 +295,35 @@ t show-model-impls 0 "^Implementations \(target-implementation discovery\):" "$T
 # kvm_fleet_id_fields[] names exactly the 16 fields that made writable.
 eqv fleet-fields-in-masks "$("$T" show "$FIX/max.json" | grep -c 'writable with fleet-id-regs$')" 16
 t fleet-host-capability 0 "^Capabilities: .*fleet-id-regs" "$T" show "$FIX/max.json"
-# A host probed on a kernel without the capability: mainline's masks.
-NOFLEET='.capabilities -= ["fleet-id-regs"] | .registers.id.ID_AA64PFR0_EL1.writable = "0xffff00f00f00ffff" | .registers.id.ID_AA64PFR1_EL1.writable = "0x0000000f000000ff" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff0f" | .registers.id.ID_AA64MMFR1_EL1.writable = "0xfffff0f00ffff00f" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xf0ff000ff00fffff" | .registers.cache.CTR_EL0.writable = "0x00000000300f000f"'
+# A host probed on a kernel without the capability: mainline's masks of
+# the registers that have fleet fields (GROUP.REGISTER=MASK).
+ML_MASKS="id.ID_AA64PFR0_EL1=0xffff00f00f00ffff id.ID_AA64PFR1_EL1=0x0000000f000000ff id.ID_AA64MMFR0_EL1=0xff00f000ffffff0f id.ID_AA64MMFR1_EL1=0xfffff0f00ffff00f id.ID_AA64MMFR2_EL1=0xf0ff000ff00fffff cache.CTR_EL0=0x00000000300f000f"
+NOFLEET='.capabilities -= ["fleet-id-regs"]'
+for e in $ML_MASKS; do
+	NOFLEET="$NOFLEET | .registers.${e%%=*}.writable = \"${e#*=}\""
+done
+# The tool's fleet fields are the kernel's: in every fixture probed with
+# the capability, the bits its wide masks add to mainline's are exactly
+# cm_fleet_mask() ("fleet fields" in show), register by register, and no
+# other register has fleet fields.  A field the kernel's
+# kvm_fleet_id_fields[] gains (or loses) and the tool does not know fails
+# here.  (A fleet field in a register outside ML_MASKS would show as a
+# register with fleet fields the list lacks only once the tool knows it.)
+for f in "$FIX"/*.json; do
+	n=$(basename "$f" .json)
+	jq -e '.capabilities // [] | index("fleet-id-regs")' "$f" >/dev/null || continue
+	"$T" show "$f" >"$WORK/show-$n.txt" 2>&1
+	want= got=
+	for e in $ML_MASKS; do
+		r=${e%%=*} ml=${e#*=}
+		wide=$(jq -r ".registers.$r.writable // \"0x0\"" "$f")
+		want="$want ${r#*.}=$(printf '0x%016x' $((wide & ~ml)))"
+		got="$got ${r#*.}=$(awk -v r="${r#*.}" '$1 == r { for (i = 2; i < NF; i++) if ($i == "fleet" && $(i + 1) == "fields") print $(i + 2) }' "$WORK/show-$n.txt")"
+	done
+	others=$(grep ' fleet fields ' "$WORK/show-$n.txt" | awk '{ print $1 }' | sort | tr '\n' ' ')
+	eqv "fleet-fields-are-the-kernels-$n" "$got | $others" \
+		"$want | $(for e in $ML_MASKS; do r=${e%%=*}; echo "${r#*.}"; done | sort | tr '\n' ' ')"
+done
 mk n1old neoverse-n1 "$NOFLEET | .name = \"n1old\""
 mk a72old cortex-a72 "$NOFLEET | .name = \"a72old\""
 eqv fleet-old-host-no-fields "$("$T" show "$WORK/n1old.json" | grep -c 'with fleet-id-regs')" 0

@@ -157,6 +157,9 @@ static int cmd_show(int argc, char **argv)
 		printf("%-24s 0x%016llx", cm_slot_name(s), (unsigned long long)r->val);
 		if (r->mask)
 			printf("  writable 0x%016llx", (unsigned long long)r->mask);
+		/* The bits the capability adds (the tool's list of its fields). */
+		if (!p.is_model && (p.caps & CM_CAP_FLEET_ID_REGS) && cm_fleet_mask(s))
+			printf("  fleet fields 0x%016llx", (unsigned long long)cm_fleet_mask(s));
 		printf("\n");
 		if (!d || !r->val)
 			continue;
