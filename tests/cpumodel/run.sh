@@ -357,7 +357,7 @@ t fleet-mixed-note 1 "^  fleet-id-regs: not used, a72old lacks KVM_CAP_ARM_OOT_F
 # FP/AdvSIMD may go from FP16 (1) to 0, never to 0xf (NI), which signed
 # lower-safe alone would pick: baseline refuses such a fleet.
 mk nofp cortex-a72 '.name = "nofp" | .registers.id.ID_AA64PFR0_EL1.value = "0x1000000001ff0222"'
-t fleet-baseline-fp-ni 1 "neoverse-n1: ID_AA64PFR0_EL1\.FP: model 15, host 1: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to 0xf \(NI\)" \
+t fleet-baseline-fp-ni 1 "neoverse-n1: ID_AA64PFR0_EL1\.FP: model -1 \(NI\), host 1 \(FP16\): with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to -1 \(NI, 0xf\)" \
 	"$T" baseline "$FIX/neoverse-n1.json" "$WORK/nofp.json"
 eqv fleet-baseline-fails-silently "$("$T" baseline "$FIX/neoverse-n1.json" "$WORK/nofp.json" 2>&1 | grep -c 'makes poolable')" 0
 
@@ -381,10 +381,13 @@ t exact-compare-undeclared 1 "ID_AA64MMFR0_EL1\.TGRAN4_2: model 2 \(IMP\), host 
 	"$T" compare "$WORK/ex2.json" "$WORK/ex3.json"
 # FP/AdvSIMD: never 0xf, and equal where the host's are equal.
 mk fp-ni n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x10000000010f0112"'
-t fleet-compare-fp-ni 1 "ID_AA64PFR0_EL1\.FP: model 15, host 1: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to 0xf \(NI\)" \
+t fleet-compare-fp-ni 1 "ID_AA64PFR0_EL1\.FP: model -1 \(NI\), host 1 \(FP16\): with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to -1 \(NI, 0xf\)" \
 	"$T" compare "$WORK/fp-ni.json" "$FIX/neoverse-n1.json"
+mk simd-ni n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000001f10112"'
+t fleet-compare-simd-ni 1 "ID_AA64PFR0_EL1\.AdvSIMD: model -1 \(NI\), host 1 \(FP16\): with KVM_CAP_ARM_OOT_FLEET_ID_REGS AdvSIMD may only go from 1 \(FP16\) to 0 \(IMP\), never to -1 \(NI, 0xf\)" \
+	"$T" compare "$WORK/simd-ni.json" "$FIX/neoverse-n1.json"
 mk fp-apart n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000001100112"'
-t fleet-compare-fp-apart 1 "ID_AA64PFR0_EL1\.FP,AdvSIMD: model FP 0, AdvSIMD 1: the host's are equal \(1\), so the model's must be" \
+t fleet-compare-fp-apart 1 "ID_AA64PFR0_EL1\.FP,AdvSIMD: model FP 0 \(IMP\), AdvSIMD 1 \(FP16\): the host's are both 1 \(FP16\), so the model's must be equal" \
 	"$T" compare "$WORK/fp-apart.json" "$FIX/neoverse-n1.json"
 # The host tables' rules for the others: TGRAN*_2 exact with safe value 1,
 # CTR_EL0.CWG higher-or-zero-safe, L1Ip exact with safe value VIPT.

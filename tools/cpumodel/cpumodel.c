@@ -380,18 +380,26 @@ static const char *fleet_fp_simd_ok(uint64_t val, uint64_t lim, char *why, size_
 {
 	unsigned int fp = (val >> FP_SHIFT) & 0xf, simd = (val >> ADVSIMD_SHIFT) & 0xf;
 	unsigned int fp_lim = (lim >> FP_SHIFT) & 0xf, simd_lim = (lim >> ADVSIMD_SHIFT) & 0xf;
+	int slot = cm_slot_by_name("ID_AA64PFR0_EL1");
+	const struct cm_field *ffp = field_by_name(slot, "FP"), *fsimd = field_by_name(slot, "AdvSIMD");
+	char a[48], b[48], c[48];
 
+	/* Values as every other finding prints them: "1 (FP16)", "-1 (NI)". */
+#define FPV(f, reg, raw, buf) \
+	((f) ? cm_field_value_str(f, cm_field_get(f, reg), buf, sizeof(buf)) : \
+	       (snprintf(buf, sizeof(buf), "%u", raw), buf))
 	if (fp != fp_lim && !(fp_lim == 1 && fp == 0))
-		snprintf(why, len, "ID_AA64PFR0_EL1.FP: model %u, host %u: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 (FP16) to 0 (IMP), never to 0xf (NI)",
-			 fp, fp_lim);
+		snprintf(why, len, "ID_AA64PFR0_EL1.FP: model %s, host %s: with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 (FP16) to 0 (IMP), never to -1 (NI, 0xf)",
+			 FPV(ffp, val, fp, a), FPV(ffp, lim, fp_lim, b));
 	else if (simd != simd_lim && !(simd_lim == 1 && simd == 0))
-		snprintf(why, len, "ID_AA64PFR0_EL1.AdvSIMD: model %u, host %u: with KVM_CAP_ARM_OOT_FLEET_ID_REGS AdvSIMD may only go from 1 (FP16) to 0 (IMP), never to 0xf (NI)",
-			 simd, simd_lim);
+		snprintf(why, len, "ID_AA64PFR0_EL1.AdvSIMD: model %s, host %s: with KVM_CAP_ARM_OOT_FLEET_ID_REGS AdvSIMD may only go from 1 (FP16) to 0 (IMP), never to -1 (NI, 0xf)",
+			 FPV(fsimd, val, simd, a), FPV(fsimd, lim, simd_lim, b));
 	else if (fp_lim == simd_lim && fp != simd)
-		snprintf(why, len, "ID_AA64PFR0_EL1.FP,AdvSIMD: model FP %u, AdvSIMD %u: the host's are equal (%u), so the model's must be (KVM_CAP_ARM_OOT_FLEET_ID_REGS)",
-			 fp, simd, fp_lim);
+		snprintf(why, len, "ID_AA64PFR0_EL1.FP,AdvSIMD: model FP %s, AdvSIMD %s: the host's are both %s, so the model's must be equal (KVM_CAP_ARM_OOT_FLEET_ID_REGS)",
+			 FPV(ffp, val, fp, a), FPV(fsimd, val, simd, b), FPV(ffp, lim, fp_lim, c));
 	else
 		return NULL;
+#undef FPV
 	return why;
 }
 
@@ -1358,7 +1366,7 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 	const struct cm_regdesc *d = cm_slot_desc(slot);
 	uint64_t diff = m->val ^ h->val, checked = 0;
 	const struct cm_field *f;
-	char a[48], b[48], n[160];
+	char a[48], b[48], n[320];
 	int bad = 0;
 
 	if (!diff)
