@@ -441,6 +441,11 @@ t fleet-ids-compare 1 "ID_AA64MMFR2_EL1\.IDS: model 0 \(0x0\), host 1 \(0x18\), 
 mk maxids max '.name = "maxids" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xffff0ffff00fffff"'
 t fleet-ids-old-profile 1 "ID_AA64MMFR2_EL1\.IDS: model 0 \(0x0\), host 1 \(0x18\), and this host does not let a VMM change it \(guest-observable" \
 	"$T" compare "$WORK/ids0.json" "$WORK/maxids.json"
+# show applies the same filter: IDS is not marked writable.
+eqv fleet-ids-old-profile-show "$("$T" show "$WORK/maxids.json" | grep -E '^ +IDS ')" \
+	"    IDS            1 (0x18)           lower-safe"
+t fleet-ids-old-profile-show-says 0 "^ID_AA64MMFR2_EL1 .* writable 0xffff0f0ff00fffff .*\(recorded 0xffff0ffff00fffff: ID_AA64MMFR2_EL1\.IDS no longer writable\)$" \
+	"$T" show "$WORK/maxids.json"
 mk n1ids neoverse-n1 '.name = "n1ids" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xffff0ffff00fffff"'
 t fleet-ids-old-profiles-baseline 1 "ID_AA64MMFR2_EL1\.IDS: hosts differ \(maxids 1 \(0x18\), n1ids 0 \(0x0\)\) and hosts that do not let a VMM change it disagree \(guest-observable" \
 	"$T" baseline "$WORK/maxids.json" "$WORK/n1ids.json"

@@ -318,6 +318,13 @@ static uint64_t retired_mask(int slot)
 	return m;
 }
 
+uint64_t cm_host_mask(const struct cm_profile *p, int slot)
+{
+	if (slot < 0 || slot >= CM_NR_SLOTS)
+		return 0;
+	return p->r[slot].mask & ~retired_mask(slot);
+}
+
 static bool is_copdbg(int slot, const struct cm_field *f)
 {
 	return slot == cm_slot_by_name("ID_DFR0_EL1") && !strcmp(f->name, "CopDbg");
@@ -415,7 +422,7 @@ static void fleet_masks(struct cm_profile *host, bool fleet)
 
 	/* Never writable, whatever an older revision of the kernel said. */
 	for (s = 0; s < CM_NR_SLOTS; s++)
-		host->r[s].mask &= ~retired_mask(s);
+		host->r[s].mask = cm_host_mask(host, s);
 	if (fleet || !(host->caps & CM_CAP_FLEET_ID_REGS))
 		return;
 	for (s = 0; s < CM_NR_SLOTS; s++)

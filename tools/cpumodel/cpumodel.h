@@ -157,6 +157,14 @@ const char *cm_cap_name(int bit);
 uint64_t cm_fleet_mask(int slot);
 
 /*
+ * The writable mask of register @slot of host profile @p as the library
+ * uses it: the recorded one less the fields that no revision of the kernel
+ * makes writable any more (ID_AA64MMFR2_EL1.IDS, which profiles probed on
+ * the first revision of patch 0026 record as writable).
+ */
+uint64_t cm_host_mask(const struct cm_profile *p, int slot);
+
+/*
  * Describe the field(s) of a register covering the bits in @bits, e.g.
  * "ID_AA64ISAR0_EL1.SHA3"; writes into @buf.
  */

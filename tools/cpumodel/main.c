@@ -150,16 +150,22 @@ static int cmd_show(int argc, char **argv)
 		const struct cm_regdesc *d = cm_slot_desc(s);
 		const struct cm_field *f;
 		const struct cm_reg *r = &p.r[s];
-		char v[48];
+		uint64_t mask = cm_host_mask(&p, s);
+		char v[48], names[256];
 
 		if (!r->present)
 			continue;
 		printf("%-24s 0x%016llx", cm_slot_name(s), (unsigned long long)r->val);
-		if (r->mask)
-			printf("  writable 0x%016llx", (unsigned long long)r->mask);
+		if (mask)
+			printf("  writable 0x%016llx", (unsigned long long)mask);
 		/* The bits the capability adds (the tool's list of its fields). */
 		if (!p.is_model && (p.caps & CM_CAP_FLEET_ID_REGS) && cm_fleet_mask(s))
 			printf("  fleet fields 0x%016llx", (unsigned long long)cm_fleet_mask(s));
+		/* A profile of the first revision of patch 0026 (IDS). */
+		if (r->mask & ~mask)
+			printf("  (recorded 0x%016llx: %s no longer writable)",
+			       (unsigned long long)r->mask,
+			       cm_field_names(s, r->mask & ~mask, names, sizeof(names)));
 		printf("\n");
 		if (!d || !r->val)
 			continue;
@@ -170,8 +176,8 @@ static int cmd_show(int argc, char **argv)
 				continue;
 			printf("    %-14s %-18s %s%s%s\n", f->name, cm_field_value_str(f, fv, v, sizeof(v)),
 			       cm_rule_name(f->rule),
-			       (r->mask & cm_field_mask(f)) == cm_field_mask(f) ? ", writable" : "",
-			       (r->mask & cm_field_mask(f)) == cm_field_mask(f) &&
+			       (mask & cm_field_mask(f)) == cm_field_mask(f) ? ", writable" : "",
+			       (mask & cm_field_mask(f)) == cm_field_mask(f) &&
 			       (cm_fleet_mask(s) & cm_field_mask(f)) && (p.caps & CM_CAP_FLEET_ID_REGS) ?
 			       " with fleet-id-regs" : "");
 		}
