@@ -14,13 +14,20 @@
 #       "arm64-cpumodel apply --vcpus 2 MODEL" for the model of every pair
 #       that is poolable with the capability and includes that CPU: apply
 #       writes the model and verifies it from userspace and from guest
-#       code on both vCPUs.  Each boot is bounded by QEMU_TIMEOUT.
+#       code on both vCPUs.  Each boot is bounded by QEMU_TIMEOUT, each
+#       apply by APPLY_TIMEOUT; every apply that fails is named with its
+#       exit status, or as timed out, or as without a result.
+#
+# Exit status: 0 when every model was applied and verified on both of its
+# hosts (2 x the models poolable with fleet-id-regs), 1 otherwise (after
+# the summary), or the status of a step that failed to run.
 #
 # Work files and results: build/fleet-matrix/ (matrix.txt, results.tsv,
 # summary.txt, models/, console logs).  Environment: CPUS (the fixtures,
 # default all eight), JOBS_BOOT (boots at once, default 2), QEMU_TIMEOUT
 # (s, per boot, default 300), TEST_TIMEOUT (s, for the applies of one
-# boot, default 240), NO_BOOT=1 (host side only).
+# boot, default 240), APPLY_TIMEOUT (s, per apply, default 30), NO_BOOT=1
+# (host side only).
 . "$(dirname "$0")/lib.sh"
 
 t0=$(date +%s)
@@ -39,10 +46,12 @@ done
 # blocking FILE: the registers/fields named by the errors of a failed
 # baseline (its stderr), "REG.FIELD" once each.  Explanations ("REG.F =
 # ...") and notes ("implementations: ...") start otherwise.
+# (A baseline whose errors name no field gives "": the greps find nothing,
+# which under pipefail must not end the script.)
 blocking() {
-	grep -E '^  ' "$1" | grep -v ': left out' |
+	{ grep -E '^  ' "$1" || true; } | { grep -v ': left out' || true; } |
 		sed -nE 's/^  ([a-z0-9][a-z0-9._-]*: )?([A-Z][A-Z0-9_]*(\[[0-9]+\])?(\.[A-Za-z0-9_,/]+|\/[A-Z0-9_]+)?):.*/\2/p' |
-		awk '!seen[$0]++' | paste -sd' ' -
+		awk '!seen[$0]++' | paste -sd' ' - || true
 }
 
 # --- (a) every pair, without and with the capability -------------------------
@@ -104,11 +113,21 @@ boot_apply() {
 	mkdir -p "$root/fleet/models"
 	{
 		echo '#!/bin/sh'
+		# apply MODEL: "@@RC MODEL STATUS t=SECONDS"; 137 when
+		# APPLY_TIMEOUT killed it (busybox timeout -s KILL).
+		cat <<-EOF
+		apply() {
+			echo "@@MODEL \$1"
+			t0=\$(cut -d' ' -f1 /proc/uptime)
+			timeout -s KILL $at /bin/arm64-cpumodel apply --vcpus 2 "/fleet/models/\$1.json"
+			rc=\$?
+			t1=\$(cut -d' ' -f1 /proc/uptime)
+			echo "@@RC \$1 \$rc t=\$(awk "BEGIN { printf \\"%.1f\\", \$t1 - \$t0 }")"
+		}
+		EOF
 		for p in $models; do
 			cp "$W/models/$p.json" "$root/fleet/models/"
-			echo "echo '@@MODEL $p'"
-			echo "/bin/arm64-cpumodel apply --vcpus 2 /fleet/models/$p.json"
-			echo "echo \"@@RC $p \$?\""
+			echo "apply '$p'"
 		done
 	} >"$root/fleet/run.sh"
 	(cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --owner=0:0 --quiet) >"$W/models-$cpu.cpio"
@@ -119,6 +138,7 @@ boot_apply() {
 	tr -d '\r' <"$log.raw" >"$log" && rm -f "$log.raw" "$W/initramfs-$cpu.cpio"
 }
 
+at=${APPLY_TIMEOUT:-30}
 tb=$(date +%s)
 for cpu in "${cpus[@]}"; do
 	while [ "$(jobs -rp | wc -l)" -ge "$par" ]; do wait -n || true; done
@@ -127,7 +147,29 @@ done
 wait
 tb=$(($(date +%s) - tb))
 
-k=0 total=0
+# apply_result CPU MODEL LOG: "ok", or why not (exit status, timeout, no
+# result, not verified from guest code on both vCPUs).
+apply_result() {
+	local rc t line
+	line=$(grep -a "^@@RC $2 " "$3" 2>/dev/null | tail -n 1 || true)
+	if [ -z "$line" ]; then
+		echo "no result"
+		return
+	fi
+	rc=$(awk '{ print $3 }' <<<"$line")
+	t=$(sed -n 's/.* t=\([0-9.]*\).*/\1/p' <<<"$line")
+	if [ "$rc" = 137 ] && awk -v t="${t:-0}" -v a="$at" 'BEGIN { exit !(t >= a - 1) }'; then
+		echo "timed out: killed after ${t}s, APPLY_TIMEOUT ${at}s"
+	elif [ "$rc" != 0 ]; then
+		echo "rc $rc"
+	elif [ "$(awk -v p="$2" '/^@@MODEL / { on = ($2 == p) } on' "$3" |
+	       grep -ac 'from guest code (MRS) on vCPU [01]: equal' || true)" != 2 ]; then
+		echo "rc 0 but not verified from guest code on both vCPUs"
+	else
+		echo ok
+	fi
+}
+
 : >"$W/apply.tsv"
 for cpu in "${cpus[@]}"; do
 	log=$W/logs/apply-$cpu.log
@@ -135,21 +177,29 @@ for cpu in "${cpus[@]}"; do
 	ok=0 cnt=0 failed=
 	for p in $models; do
 		cnt=$((cnt + 1))
-		if [ -f "$log" ] && grep -aq "^@@RC $p 0" "$log" &&
-			[ "$(awk -v p="$p" '/^@@MODEL / { on = ($2 == p) } on' "$log" |
-			     grep -ac 'from guest code (MRS) on vCPU [01]: equal')" = 2 ]; then
+		res=$(apply_result "$cpu" "$p" "$log")
+		if [ "$res" = ok ]; then
 			ok=$((ok + 1))
 			printf '%s\t%s\tok\n' "$p" "$cpu" >>"$W/apply.tsv"
 		else
-			failed="$failed $p"
-			printf '%s\t%s\tFAILED\n' "$p" "$cpu" >>"$W/apply.tsv"
+			failed="$failed${failed:+,} $p ($res)"
+			printf '%s\t%s\tFAILED\t%s\n' "$p" "$cpu" "$res" >>"$W/apply.tsv"
 		fi
 	done
-	k=$((k + ok)) total=$((total + cnt))
 	note=
-	[ -f "$log" ] || note=" (no poolable pair: not booted)"
-	grep -aq '^@@KVM ok' "$log" 2>/dev/null || [ "$cnt" = 0 ] || note=" (KVM did not initialise, console: $log)"
-	grep -aq '^@@HOST-TIMEOUT' "$log" 2>/dev/null && note=" (QEMU_TIMEOUT hit, console: $log)"
+	if [ "$cnt" = 0 ]; then
+		note=" (no poolable pair: not booted)"
+	elif [ ! -f "$log" ]; then
+		note=" (no console log $log: the boot did not run, see the messages above)"
+	elif grep -aq '^@@HOST-TIMEOUT' "$log"; then
+		note=" (QEMU_TIMEOUT hit, console: $log)"
+	elif ! grep -aq '^@@BOOTED' "$log"; then
+		note=" (the guest did not boot, console: $log)"
+	elif ! grep -aq '^@@KVM ok' "$log"; then
+		note=" (KVM did not initialise, console: $log)"
+	elif [ -n "$failed" ]; then
+		note=" (console: $log)"
+	fi
 	printf '   %-12s %2d of %2d models applied and verified%s%s\n' "$cpu" "$ok" "$cnt" \
 		"${failed:+; FAILED:$failed}" "$note"
 done | tee "$W/apply.txt"
@@ -164,3 +214,7 @@ secs=$(($(date +%s) - t0))
 	echo "time: ${secs} s (guest side ${tb} s, $(find "$W/logs" -name 'apply-*.log' | wc -l) boots, $par at a time); results in build/fleet-matrix/"
 } | tee "$W/summary.txt"
 [ "$total" = $((2 * m_fleet)) ] || warn "counted $total applies, expected $((2 * m_fleet))"
+if [ "$k" != $((2 * m_fleet)) ]; then
+	warn "applied and verified $k of $((2 * m_fleet)) (failures in $W/apply.txt)"
+	exit 1
+fi
