@@ -609,6 +609,14 @@ mk unkreg max '.registers.id.ID_FOO_EL1 = {"value": "0x0"}'
 mk wronggroup max '.registers.id.CTR_EL0 = .registers.cache.CTR_EL0'
 mk badval max '.registers.id.ID_AA64ISAR0_EL1.value = "12"'
 mk numval max '.registers.id.ID_AA64ISAR0_EL1.value = 12'
+# Hex strings: only "0x" and 1-16 hex digits (strtoull() alone takes more).
+hexbad=0
+for h in '0x-1' '0x 1' '0x0x11' '0x+1' ' 0x1' '0x1 ' '0x1g' '0x' '0x00000000000000011'; do
+	hexbad=$((hexbad + 1))
+	mk "hexv$hexbad" max --arg h "$h" '.registers.id.ID_AA64ISAR0_EL1.value = $h'
+done
+mk hexw max '.registers.id.ID_AA64ISAR0_EL1.writable = "0x-1"'
+mk heximpl max ".version = 2 | .implementations = [$IMAX | .midr = \"0x 1\"]"
 mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
 mk unkfeat max '.vcpu_features += ["has-el2"]'
@@ -633,12 +641,18 @@ for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "wronggroup:unknown register \"CTR_EL0\" in group \"id\"" \
 	 "badval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "numval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
+	 "hexw:register ID_AA64ISAR0_EL1: \"writable\" must be a hex string" \
+	 "heximpl:implementations\[0\]: \"midr\" must be a hex string" \
 	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
 	 "unkfeat:unknown entry \"has-el2\" in \"vcpu_features\"" \
 	 "unkcap:unknown entry \"frob\" in \"capabilities\"" \
 	 "modelcap:a model's \"capabilities\" are the VM capabilities its VMs must enable; \"writable-masks\" is a host's"; do
 	n=${c%%:*}
 	t "malformed-$n" 2 "$WORK/$n.json: (${c#*:})" "$T" baseline -o "$WORK/keep.json" "$FIX/max.json" "$WORK/$n.json"
+done
+for i in $(seq "$hexbad"); do
+	t "malformed-hexv$i" 2 "$WORK/hexv$i.json: register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
+		"$T" baseline -o "$WORK/keep.json" "$FIX/max.json" "$WORK/hexv$i.json"
 done
 eqv malformed-writes-nothing "$(cat "$WORK/keep.json")" KEEP
 t malformed-compare 2 "truncated JSON" "$T" compare "$WORK/trunc.json" "$FIX/max.json"

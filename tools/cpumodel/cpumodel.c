@@ -573,15 +573,21 @@ const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len)
 
 /* ---- JSON ------------------------------------------------------------- */
 
+/*
+ * Exactly "0x" and 1 to 16 hex digits: no spaces, no sign, no second
+ * "0x", nothing after (strtoull() alone accepts all of these).
+ */
 static int parse_u64(const char *s, uint64_t *v)
 {
-	char *end;
+	size_t n;
 
-	if (strncmp(s, "0x", 2) || !s[2] || strlen(s) > 18)
+	if (!s || strncmp(s, "0x", 2))
 		return -1;
-	errno = 0;
-	*v = strtoull(s + 2, &end, 16);
-	return (*end || errno) ? -1 : 0;
+	n = strspn(s + 2, "0123456789abcdefABCDEF");
+	if (!n || n > 16 || s[2 + n])
+		return -1;
+	*v = strtoull(s + 2, NULL, 16);
+	return 0;
 }
 
 static int parse_reg(json_object *o, int slot, struct cm_reg *r, const char *what,
