@@ -617,6 +617,21 @@ for h in '0x-1' '0x 1' '0x0x11' '0x+1' ' 0x1' '0x1 ' '0x1g' '0x' '0x000000000000
 done
 mk hexw max '.registers.id.ID_AA64ISAR0_EL1.writable = "0x-1"'
 mk heximpl max ".version = 2 | .implementations = [$IMAX | .midr = \"0x 1\"]"
+# name, kernel: strings that fit (63, 64 characters); sources: host names
+# (a model's, joined at most 511); no key twice in an object.
+L64=$(printf 'n%.0s' $(seq 64))
+mk namenull max '.name = null'
+mk namenum max '.name = 7'
+mk namelong max --arg n "$L64" '.name = $n'
+mk kernnull max '.kernel = null'
+mk kernlong max --arg n "$L64$L64" '.kernel = $n'
+mk srcnull max-model '.sources = [null]'
+mk srcnum max-model '.sources = ["max", 3]'
+mk srcstr max-model '.sources = "max"'
+mk srclong max-model --arg n "$L64" '.sources = [range(8) | $n]'
+{ head -c -2 "$FIX/max.json"; printf ', "name": "other"}\n'; } >"$WORK/dupname.json"
+jq -c . "$FIX/max.json" | sed 's/"ID_AA64ISAR0_EL1":{\([^}]*\)}/"ID_AA64ISAR0_EL1":{\1,"value":"0x0"}/' >"$WORK/dupval.json"
+jq -c . "$FIX/max.json" | sed 's/"kind":"host"/"kind":"host","\\u006bind":"host"/' >"$WORK/dupesc.json"
 mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
 mk unkfeat max '.vcpu_features += ["has-el2"]'
@@ -643,6 +658,15 @@ for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "numval:register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 	 "hexw:register ID_AA64ISAR0_EL1: \"writable\" must be a hex string" \
 	 "heximpl:implementations\[0\]: \"midr\" must be a hex string" \
+	 "namenull:\"name\" must be a string" "namenum:\"name\" must be a string" \
+	 "namelong:\"name\" is longer than 63 characters" \
+	 "kernnull:\"kernel\" must be a string" "kernlong:\"kernel\" is longer than 64 characters" \
+	 "srcnull:\"sources\"\[0\] must be a non-empty host name" \
+	 "srcnum:\"sources\"\[1\] must be a non-empty host name" \
+	 "srcstr:\"sources\" must be an array of host names" \
+	 "srclong:\"sources\" is longer than 511 characters" \
+	 "dupname:duplicate key \"name\"" "dupval:duplicate key \"value\"" \
+	 "dupesc:duplicate key \"kind\"" \
 	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
 	 "unkfeat:unknown entry \"has-el2\" in \"vcpu_features\"" \
 	 "unkcap:unknown entry \"frob\" in \"capabilities\"" \
@@ -654,6 +678,11 @@ for i in $(seq "$hexbad"); do
 	t "malformed-hexv$i" 2 "$WORK/hexv$i.json: register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 		"$T" baseline -o "$WORK/keep.json" "$FIX/max.json" "$WORK/hexv$i.json"
 done
+t name-option-too-long 2 "--name: longer than 63 characters" \
+	"$T" baseline --name "$L64" -o "$WORK/keep.json" "$FIX/max.json"
+for i in $(seq 9); do mk "long$i" max --arg n "$(printf 'h%.0s' $(seq 60))$i" '.name = $n'; done
+t baseline-sources-too-long 1 "\"sources\": the 9 hosts' names joined with ',' are longer than 511 characters" \
+	"$T" baseline -o "$WORK/keep.json" "$WORK"/long?.json
 eqv malformed-writes-nothing "$(cat "$WORK/keep.json")" KEEP
 t malformed-compare 2 "truncated JSON" "$T" compare "$WORK/trunc.json" "$FIX/max.json"
 t missing-file 2 "nosuch.json: No such file or directory" "$T" show "$WORK/nosuch.json"

@@ -716,6 +716,134 @@ static int parse_impls(json_object *a, const char *what, struct cm_profile *p,
 	return 0;
 }
 
+/*
+ * Duplicate keys.  json-c (0.16, Debian bookworm) keeps the last of a
+ * repeated key silently and has no flag to refuse it, so the raw text is
+ * scanned after json-c accepted it in JSON_TOKENER_STRICT mode (plain
+ * RFC 8259 JSON: no comments, no single quotes, so this scanner only
+ * needs strings, objects and arrays).  Keys are compared decoded (json-c
+ * decodes each), so "a" and "\u0061" are the same key.  json-c's depth
+ * limit (32) bounds the recursion.  Returns 0, or -1 with the key in @dup.
+ */
+static void skip_ws(const char **t, const char *end)
+{
+	while (*t < end && strchr(" \t\r\n", **t) && **t)
+		(*t)++;
+}
+
+static void skip_string(const char **t, const char *end)
+{
+	for ((*t)++; *t < end && **t != '"'; (*t)++)
+		if (**t == '\\' && *t + 1 < end)
+			(*t)++;
+	if (*t < end)
+		(*t)++;
+}
+
+static int dup_scan(const char **t, const char *end, char *dup, size_t duplen)
+{
+	json_object **keys = NULL, **nk;
+	size_t n = 0, i;
+	int ret = 0;
+
+	skip_ws(t, end);
+	if (*t >= end)
+		return 0;
+	if (**t == '"') {
+		skip_string(t, end);
+		return 0;
+	}
+	if (**t != '{' && **t != '[') {
+		while (*t < end && !strchr(",]} \t\r\n", **t))
+			(*t)++;
+		return 0;
+	}
+	if (**t == '[') {
+		(*t)++;
+		for (;;) {
+			skip_ws(t, end);
+			if (*t >= end || **t == ']')
+				break;
+			if (dup_scan(t, end, dup, duplen))
+				return -1;
+			skip_ws(t, end);
+			if (*t < end && **t == ',')
+				(*t)++;
+		}
+		if (*t < end)
+			(*t)++;
+		return 0;
+	}
+	(*t)++;
+	for (;;) {
+		const char *k;
+		json_object *key;
+		char *raw;
+
+		skip_ws(t, end);
+		if (*t >= end || **t != '"')
+			break;
+		k = *t;
+		skip_string(t, end);
+		raw = strndup(k, (size_t)(*t - k));
+		key = raw ? json_tokener_parse(raw) : NULL;
+		free(raw);
+		nk = key ? realloc(keys, (n + 1) * sizeof(*keys)) : NULL;
+		if (!nk) {
+			json_object_put(key);
+			snprintf(dup, duplen, "(out of memory)");
+			ret = -1;
+			goto out;
+		}
+		keys = nk;
+		for (i = 0; i < n; i++)
+			if (json_object_get_string_len(keys[i]) == json_object_get_string_len(key) &&
+			    !memcmp(json_object_get_string(keys[i]), json_object_get_string(key),
+				    (size_t)json_object_get_string_len(key))) {
+				snprintf(dup, duplen, "%s", json_object_get_string(key));
+				json_object_put(key);
+				ret = -1;
+				goto out;
+			}
+		keys[n++] = key;
+		skip_ws(t, end);
+		if (*t < end && **t == ':')
+			(*t)++;
+		if (dup_scan(t, end, dup, duplen)) {
+			ret = -1;
+			goto out;
+		}
+		skip_ws(t, end);
+		if (*t < end && **t == ',')
+			(*t)++;
+	}
+	if (*t < end && **t == '}')
+		(*t)++;
+out:
+	for (i = 0; i < n; i++)
+		json_object_put(keys[i]);
+	free(keys);
+	return ret;
+}
+
+/* A JSON string of at most @max bytes into @buf, else a report. */
+static int parse_str(json_object *v, const char *key, const char *what, char *buf,
+		     size_t size, struct cm_report *rep)
+{
+	if (!json_object_is_type(v, json_type_string)) {
+		cm_report_add(rep, true, "%s: \"%s\" must be a string", what, key);
+		return -1;
+	}
+	if ((size_t)json_object_get_string_len(v) >= size ||
+	    strlen(json_object_get_string(v)) != (size_t)json_object_get_string_len(v)) {
+		cm_report_add(rep, true, "%s: \"%s\" is longer than %zu characters (or holds a NUL)",
+			      what, key, size - 1);
+		return -1;
+	}
+	memcpy(buf, json_object_get_string(v), (size_t)json_object_get_string_len(v) + 1);
+	return 0;
+}
+
 int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm_report *rep)
 {
 	struct json_tokener *tok = json_tokener_new();
@@ -728,6 +856,7 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 	memset(p, 0, sizeof(*p));
 	if (!tok)
 		return -1;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
 	root = json_tokener_parse_ex(tok, text, (int)len);
 	jerr = json_tokener_get_error(tok);
 	if (!root && jerr == json_tokener_continue) {
@@ -747,6 +876,15 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 	if (!json_object_is_type(root, json_type_object)) {
 		cm_report_add(rep, true, "%s: not a JSON object", what);
 		goto out;
+	}
+	{
+		const char *t = text;
+		char dup[128];
+
+		if (dup_scan(&t, text + len, dup, sizeof(dup))) {
+			cm_report_add(rep, true, "%s: duplicate key \"%s\" in a JSON object", what, dup);
+			goto out;
+		}
 	}
 	if (!json_object_object_get_ex(root, "format", &o) ||
 	    strcmp(json_object_get_string(o) ?: "", CM_FORMAT)) {
@@ -774,20 +912,38 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 		    !strcmp(key, "comment")) {
 			continue;
 		} else if (!strcmp(key, "name")) {
-			snprintf(p->name, sizeof(p->name), "%s", json_object_get_string(val));
+			if (parse_str(val, key, what, p->name, sizeof(p->name), rep))
+				goto out;
 		} else if (!strcmp(key, "kernel")) {
-			snprintf(p->kernel, sizeof(p->kernel), "%s", json_object_get_string(val));
+			if (parse_str(val, key, what, p->kernel, sizeof(p->kernel), rep))
+				goto out;
 		} else if (!strcmp(key, "sources")) {
 			size_t i, o2 = 0;
 
 			if (!json_object_is_type(val, json_type_array)) {
-				cm_report_add(rep, true, "%s: \"sources\" must be an array", what);
+				cm_report_add(rep, true, "%s: \"sources\" must be an array of host names", what);
 				goto out;
 			}
-			for (i = 0; i < json_object_array_length(val); i++)
-				o2 += snprintf(p->sources + o2, o2 < sizeof(p->sources) ?
-					       sizeof(p->sources) - o2 : 0, "%s%s", i ? "," : "",
-					       json_object_get_string(json_object_array_get_idx(val, i)));
+			/* Stored joined with ',' (cm_to_json() splits there). */
+			for (i = 0; i < json_object_array_length(val); i++) {
+				json_object *e = json_object_array_get_idx(val, i);
+				const char *s = json_object_get_string(e);
+				size_t l;
+
+				if (!json_object_is_type(e, json_type_string) || !*s ||
+				    strchr(s, ',') || strlen(s) != (size_t)json_object_get_string_len(e)) {
+					cm_report_add(rep, true, "%s: \"sources\"[%zu] must be a non-empty host name without ','",
+						      what, i);
+					goto out;
+				}
+				l = strlen(s);
+				if (o2 + !!i + l >= sizeof(p->sources)) {
+					cm_report_add(rep, true, "%s: \"sources\" is longer than %zu characters (names joined with ',')",
+						      what, sizeof(p->sources) - 1);
+					goto out;
+				}
+				o2 += (size_t)sprintf(p->sources + o2, "%s%s", i ? "," : "", s);
+			}
 		} else if (!strcmp(key, "capabilities")) {
 			unsigned int caps;
 
@@ -2016,6 +2172,11 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 		m->pvtime &= !!(hosts[i].caps & CM_CAP_STEAL_TIME);
 		o += snprintf(m->sources + o, o < sizeof(m->sources) ? sizeof(m->sources) - o : 0,
 			      "%s%s", i ? "," : "", hosts[i].name);
+	}
+	if (o >= sizeof(m->sources)) {
+		cm_report_add(rep, true, "\"sources\": the %d hosts' names joined with ',' are longer than %zu characters",
+			      n, sizeof(m->sources) - 1);
+		return -1;
 	}
 
 	/* A register is in the model only if every host has it. */

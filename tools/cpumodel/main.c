@@ -28,6 +28,16 @@
 #define EXIT_INCOMPATIBLE	1
 #define EXIT_USAGE		2
 
+/* --name: a profile holds at most 63 characters, never cut. */
+static int name_too_long(const char *name)
+{
+	if (strlen(name) < sizeof(((struct cm_profile *)0)->name))
+		return 0;
+	fprintf(stderr, "--name: longer than %zu characters\n",
+		sizeof(((struct cm_profile *)0)->name) - 1);
+	return 1;
+}
+
 static void usage_to(FILE *f, int status)
 {
 	fprintf(f,
@@ -221,6 +231,8 @@ static int cmd_baseline(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1)
 		usage();
+	if (name_too_long(name))
+		return EXIT_USAGE;
 	hosts = calloc(n, sizeof(*hosts));
 	if (!hosts)
 		return EXIT_USAGE;
@@ -302,6 +314,8 @@ static int cmd_probe(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
+	if (name_too_long(name))
+		return EXIT_USAGE;
 	if (cm_probe(&p, name, &rep)) {
 		print_report(&rep, stderr, "arm64-cpumodel: probe: ");
 		cm_report_free(&rep);
