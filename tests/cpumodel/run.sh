@@ -688,6 +688,30 @@ t malformed-compare 2 "truncated JSON" "$T" compare "$WORK/trunc.json" "$FIX/max
 t missing-file 2 "nosuch.json: No such file or directory" "$T" show "$WORK/nosuch.json"
 t no-kvm-in-host-build 2 "no KVM support" "$T" probe
 t usage 2 "usage: arm64-cpumodel" "$T" frobnicate
+# A failed write of the output (here /dev/full) is exit status 3, said on stderr.
+tfull() {
+	local name=$1 got
+	shift
+	"$@" >/dev/full 2>"$WORK/out"
+	got=$?
+	if [ "$got" != 3 ]; then
+		bad "$name" "exit status $got, expected 3: $(head -c 300 "$WORK/out" | tr '\n' ' ')"
+	elif ! grep -q "write error on standard output" "$WORK/out"; then
+		bad "$name" "no write error reported: $(head -c 300 "$WORK/out" | tr '\n' ' ')"
+	else
+		ok "$name"
+	fi
+}
+if [ -w /dev/full ]; then
+	tfull write-error-baseline "$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a76.json"
+	tfull write-error-show "$T" show "$FIX/max.json"
+	tfull write-error-show-json "$T" show --json "$FIX/max.json"
+	tfull write-error-compare "$T" compare "$WORK/n1a76.json" "$FIX/neoverse-n1.json"
+	tfull write-error-compare-incompatible "$T" compare "$WORK/n1a76.json" "$FIX/cortex-a72.json"
+	tfull write-error-help "$T" --help
+else
+	echo "skip  cpumodel/write-error: no writable /dev/full"
+fi
 
 # --- the library from source: threads, and the KVM half against a fake KVM --
 B=${BUILD:-$TOP/build}/host

@@ -17,6 +17,7 @@
  * Exit status: 0 success/compatible, 1 incompatible or rejected,
  * 2 bad usage or input.  Nothing is written (-o) on failure.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,6 +28,32 @@
 
 #define EXIT_INCOMPATIBLE	1
 #define EXIT_USAGE		2
+#define EXIT_SYSTEM		3	/* host/system error: writing the output failed */
+
+/*
+ * Flush and close standard output; a write error (a full disk, a closed
+ * pipe's EPIPE with SIGPIPE ignored, /dev/full) is reported and turns the
+ * exit status into EXIT_SYSTEM, whatever the command's answer was.
+ */
+static int close_stdout(int status)
+{
+	int err = 0;
+
+	/* err -1: an earlier write failed, its errno is gone. */
+	errno = 0;
+	if (fflush(stdout))
+		err = errno ?: -1;
+	if (ferror(stdout) && !err)
+		err = -1;
+	errno = 0;
+	if (fclose(stdout) && !err)
+		err = errno ?: -1;
+	if (!err)
+		return status;
+	fprintf(stderr, "arm64-cpumodel: write error on standard output%s%s\n",
+		err > 0 ? ": " : "", err > 0 ? strerror(err) : "");
+	return EXIT_SYSTEM;
+}
 
 /* --name: a profile holds at most 63 characters, never cut. */
 static int name_too_long(const char *name)
@@ -54,8 +81,8 @@ static void usage_to(FILE *f, int status)
 		"capability makes writable requires it (the model's \"capabilities\"), and\n"
 		"apply enables it on the VM; --no-fleet computes the model mainline's masks\n"
 		"allow.  Exit status: 0 ok/compatible, 1 incompatible or rejected, 2 bad usage\n"
-		"or input.  Formats and rules: tools/cpumodel/README.md.\n");
-	exit(status);
+		"or input, 3 output write error.  Formats and rules: tools/cpumodel/README.md.\n");
+	exit(f == stdout ? close_stdout(status) : status);
 }
 
 static void usage(void)
@@ -448,7 +475,7 @@ int main(int argc, char **argv)
 		usage_to(stdout, 0);
 	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
 		if (!strcmp(argv[1], cmds[i].name))
-			return cmds[i].fn(argc - 1, argv + 1);
+			return close_stdout(cmds[i].fn(argc - 1, argv + 1));
 	usage();
 	return EXIT_USAGE;
 }
