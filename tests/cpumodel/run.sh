@@ -98,6 +98,22 @@ eqv baseline-conflict-writes-nothing "$(cat "$WORK/keep.json")" KEEP
 t baseline-aarch32-less 1 "ID_PFR0_EL1\.State0 = 0 \(NI\) \(fixed on a64fx\)" \
 	"$T" baseline --no-fleet "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
 
+# -o: the temporary file is a new one (O_EXCL), never a planted symlink's
+# target; the old file is replaced whole, no temporary file left behind.
+mkdir -p "$WORK/save"
+echo VICTIM >"$WORK/victim"
+echo OLD >"$WORK/save/m.json"
+ln -s "$WORK/victim" "$WORK/save/m.json.tmp"
+"$T" baseline -o "$WORK/save/m.json" "$FIX/max.json" 2>/dev/null
+eqv save-symlink-not-followed "$(cat "$WORK/victim")" VICTIM
+eqv save-symlink-written "$(jq -r .kind "$WORK/save/m.json" 2>&1)" model
+eqv save-no-temporary-left "$(cd "$WORK/save" && ls | tr '\n' ' ')" "m.json m.json.tmp "
+rm -f "$WORK/save/m.json.tmp"
+echo OLD >"$WORK/save/m.json"
+t save-error-keeps-old 2 "m.json: cannot create a temporary file" \
+	"$T" baseline -o "$WORK/save/nosuchdir/../m.json" "$FIX/max.json"
+eqv save-error-old-untouched "$(cat "$WORK/save/m.json")" OLD
+
 # --- hand-made edge cases (from max.json) -----------------------------------
 # Signed field: ID_AA64MMFR0_EL1.TGRAN4 0xf (NI) is -1, below 1 (52-bit).
 mk tg4-ni max '.name = "tg4-ni" | .registers.id.ID_AA64MMFR0_EL1.value = "0x00000323f0201126"'

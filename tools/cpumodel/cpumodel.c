@@ -5,6 +5,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <unistd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1196,29 +1198,63 @@ char *cm_to_json(const struct cm_profile *p)
 }
 
 /* Write via a temporary file: a failed save never leaves half a profile. */
+/*
+ * Written to a new file next to @path (created with O_CREAT|O_EXCL under a
+ * unique name, so that nothing planted there, a symlink at "@path.tmp"
+ * say, can redirect the write), fsync()ed, then renamed over @path: @path
+ * is either the old file, untouched, or the complete new one.
+ */
 int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep)
 {
+	static unsigned int seq;
 	char *text = cm_to_json(p), tmp[4096];
+	unsigned int n;
 	FILE *f;
-	int ok;
+	int fd = -1, ok, tries, err;
 
 	if (!text) {
 		cm_report_add(rep, true, "%s: out of memory", path);
 		return -1;
 	}
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	f = fopen(tmp, "w");
-	if (!f) {
-		cm_report_add(rep, true, "%s: %s", tmp, strerror(errno));
+	for (tries = 0; tries < 100 && fd < 0; tries++) {
+		n = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%u.%ld", path, (int)getpid(), n,
+				     (long)random()) >= sizeof(tmp)) {
+			cm_report_add(rep, true, "%s: path too long", path);
+			free(text);
+			return -1;
+		}
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+		if (fd < 0 && errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		cm_report_add(rep, true, "%s: cannot create a temporary file next to it: %s", path,
+			      strerror(errno));
 		free(text);
 		return -1;
 	}
-	ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF;
+	f = fdopen(fd, "w");
+	if (!f) {
+		err = errno;
+		close(fd);
+		unlink(tmp);
+		cm_report_add(rep, true, "%s: cannot write: %s", path, strerror(err));
+		free(text);
+		return -1;
+	}
+	errno = 0;
+	ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF && !fflush(f) && !fsync(fd);
+	err = errno;
 	ok = !fclose(f) && ok;
+	if (!err)
+		err = errno;
 	free(text);
-	if (!ok || rename(tmp, path)) {
-		cm_report_add(rep, true, "%s: cannot write: %s", path, strerror(errno));
-		remove(tmp);
+	if (ok && rename(tmp, path))
+		ok = 0, err = errno;
+	if (!ok) {
+		cm_report_add(rep, true, "%s: cannot write: %s", path, err ? strerror(err) : "I/O error");
+		unlink(tmp);
 		return -1;
 	}
 	return 0;
