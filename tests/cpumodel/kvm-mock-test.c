@@ -15,10 +15,12 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <linux/kvm.h>
 
 #include "cpumodel.h"
@@ -234,6 +236,38 @@ int main(int argc, char **argv)
 	      "kvm-create-zero-vcpus-no-vm", "returned %d, nr_vcpus %d, kvm %d, vm %d, %d ioctls",
 	      ret, v.nr_vcpus, v.kvm, v.vm, fake.calls);
 	cm_report_free(&rep);
+	/*
+	 * cm_vm_destroy() of a struct only zeroed (never created) closes
+	 * nothing: not fd 0, which is the caller's (here /dev/null).
+	 */
+	{
+		int saved = dup(0), nul = open("/dev/null", O_RDONLY), ok0;
+
+		dup2(nul, 0);
+		memset(&v, 0, sizeof(v));
+		cm_vm_destroy(&v);
+		ok0 = fcntl(0, F_GETFD) != -1;
+		check(ok0 && v.kvm == -1 && v.vm == -1 && v.nr_vcpus == 0 && !fake.calls,
+		      "kvm-destroy-zeroed-keeps-fd0", "fd 0 %s, kvm %d, vm %d, nr_vcpus %d",
+		      ok0 ? "open" : "closed", v.kvm, v.vm, v.nr_vcpus);
+		/* Twice, and a struct with "no fd" (-1) everywhere: nothing closed either. */
+		cm_vm_destroy(&v);
+		dup2(nul, 0);
+		memset(&v, 0, sizeof(v));
+		v.kvm = v.vm = -1;
+		v.nr_vcpus = 1;
+		v.vcpu[0] = -1;
+		cm_vm_destroy(&v);
+		check(fcntl(0, F_GETFD) != -1 && v.kvm == -1 && v.vm == -1,
+		      "kvm-destroy-no-fds-keeps-fd0", "fd 0 closed or struct not reset");
+		if (saved >= 0) {
+			dup2(saved, 0);
+			close(saved);
+		} else {
+			close(0);
+		}
+		close(nul);
+	}
 	/* As any failed cm_vm_create() leaves it (> 0: a capability the host lacks). */
 	memset(&v, 0, sizeof(v));
 	v.kvm = v.vm = -1;

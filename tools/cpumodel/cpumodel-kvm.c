@@ -124,12 +124,25 @@ static unsigned int host_features(int kvm, bool all)
 	return f;
 }
 
+/*
+ * "No fd" is -1: every create path (vm_open(), cm_vm_create()) sets the
+ * fds to -1 before opening anything, and so does this.  A struct the
+ * caller only zeroed (memset, "= { 0 }") was never created: its kvm and
+ * vm fds are both 0, which two open fds can never be, so nothing of it is
+ * closed (fd 0 is not ours).  vCPU fds < 0 are skipped as well.
+ */
 static void vm_close(struct cm_vm *v)
 {
 	int i;
 
-	for (i = 0; i < v->nr_vcpus; i++)
-		close(v->vcpu[i]);
+	if (v->nr_vcpus <= 0 && v->kvm == v->vm && !v->mem) {
+		memset(v, 0, sizeof(*v));
+		v->kvm = v->vm = -1;
+		return;
+	}
+	for (i = 0; i < v->nr_vcpus && i < (int)(sizeof(v->vcpu) / sizeof(v->vcpu[0])); i++)
+		if (v->vcpu[i] >= 0)
+			close(v->vcpu[i]);
 	if (v->mem)
 		munmap(v->mem, v->mem_size);
 	if (v->vm >= 0)

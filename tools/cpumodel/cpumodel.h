@@ -284,7 +284,9 @@ int cm_probe(struct cm_profile *p, const char *name, struct cm_report *rep);
  *       vCPU feature the model requires (named in @rep).
  * On any return but 0 there is no VM: *@v is left with nr_vcpus 0 and no
  * file descriptor open (kvm and vm -1, vcpu[] 0, which is not a vCPU).
- * cm_vm_destroy() on it does nothing; cm_apply(), cm_verify(),
+ * cm_vm_destroy() on it does nothing, nor on a struct the caller only
+ * zeroed and never passed to cm_vm_create() (kvm and vm both 0: fd 0 is
+ * not closed), and it skips fds < 0; cm_apply(), cm_verify(),
  * cm_verify_guest() and cm_verify_guest_discovery() refuse it (-1 and a
  * report line, no ioctl), as they refuse a vCPU index the VM lacks.
  */
