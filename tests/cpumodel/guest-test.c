@@ -271,17 +271,6 @@ static void refused(const struct cm_profile *bad, const char *field, unsigned in
 	cm_vm_destroy(&vm);
 }
 
-static const struct cm_field *field_of(int slot, const char *name)
-{
-	const struct cm_regdesc *d = cm_slot_desc(slot);
-	const struct cm_field *f;
-
-	for (f = d ? d->fields : NULL; f && f->name; f++)
-		if (!strcmp(f->name, name))
-			return f;
-	return NULL;
-}
-
 /*
  * SVE with KVM_CAP_ARM_OOT_FLEET_ID_REGS, where this host's KVM offers it: a
  * model with the "sve" vCPU feature (its ID_AA64PFR0_EL1.SVE and
@@ -293,7 +282,7 @@ static void sve_tests(const struct cm_profile *self)
 {
 	int kvm = open("/dev/kvm", O_RDWR), pfr0 = cm_slot_by_name("ID_AA64PFR0_EL1");
 	int zfr0 = cm_slot_by_name("ID_AA64ZFR0_EL1");
-	const struct cm_field *fp = field_of(pfr0, "FP"), *simd = field_of(pfr0, "AdvSIMD");
+	const struct cm_field *fp = cm_field_by_name(pfr0, "FP"), *simd = cm_field_by_name(pfr0, "AdvSIMD");
 	struct cm_report rep = { 0 };
 	struct cm_profile m, bad;
 	struct cm_vm vm;
@@ -352,7 +341,7 @@ static void sve_tests(const struct cm_profile *self)
 static void copdbg_tests(const struct cm_profile *host, const struct cm_profile *self)
 {
 	int s = cm_slot_by_name("ID_DFR0_EL1"), kvm, el1_32;
-	const struct cm_field *f = field_of(s, "CopDbg");
+	const struct cm_field *f = cm_field_by_name(s, "CopDbg");
 	struct cm_report rep = { 0 };
 	struct cm_profile m, bad;
 	struct cm_vm vm;
@@ -434,8 +423,8 @@ static void copdbg_tests(const struct cm_profile *host, const struct cm_profile 
 static void fleet_tests(const struct cm_profile *host, const struct cm_profile *self)
 {
 	int kvm = open("/dev/kvm", O_RDWR), has, s, pfr0 = cm_slot_by_name("ID_AA64PFR0_EL1");
-	const struct cm_field *fp = field_of(pfr0, "FP"), *simd = field_of(pfr0, "AdvSIMD");
-	const struct cm_field *f, *l1ip = field_of(CM_SLOT_CTR, "L1Ip"), *cwg = field_of(CM_SLOT_CTR, "CWG");
+	const struct cm_field *fp = cm_field_by_name(pfr0, "FP"), *simd = cm_field_by_name(pfr0, "AdvSIMD");
+	const struct cm_field *f, *l1ip = cm_field_by_name(CM_SLOT_CTR, "L1Ip"), *cwg = cm_field_by_name(CM_SLOT_CTR, "CWG");
 	struct cm_report rep = { 0 };
 	struct cm_profile m, bad;
 	char field[96] = "";
@@ -552,7 +541,7 @@ static void fleet_tests(const struct cm_profile *host, const struct cm_profile *
 	refused(&m, "CTR_EL0.CWG", 0, "CTR_EL0.CWG 0xa, reserved (pre-checked)");
 	refused(&m, "CTR_EL0.CWG", CM_APPLY_NO_PRECHECK, "CTR_EL0.CWG 0xa, reserved (rejected by KVM)");
 	s = cm_slot_by_name("ID_AA64MMFR1_EL1");
-	f = field_of(s, "VMIDBits");
+	f = cm_field_by_name(s, "VMIDBits");
 	if (cm_field_get(f, self->r[s].val) == 2) {
 		m = *self;
 		snprintf(m.name, sizeof(m.name), "fleet-vmidbits-reserved");
@@ -565,7 +554,7 @@ static void fleet_tests(const struct cm_profile *host, const struct cm_profile *
 
 	/* ID_AA64MMFR2_EL1.IDS is guest-observable: fixed with the capability too. */
 	s = cm_slot_by_name("ID_AA64MMFR2_EL1");
-	f = field_of(s, "IDS");
+	f = cm_field_by_name(s, "IDS");
 	CHECK(!(host->r[s].mask & cm_field_mask(f)),
 	      "fleet: ID_AA64MMFR2_EL1.IDS is not in the wide mask (0x%016llx)",
 	      (unsigned long long)host->r[s].mask);

@@ -44,6 +44,8 @@ extern const struct cm_regdesc cm_regdescs[];
 bool cm_slot_enc(int slot, int enc[5]);
 int cm_mask_index(const int enc[5]);
 const struct cm_regdesc *cm_slot_desc(int slot);
+/* The field @name of register slot @slot, or NULL */
+const struct cm_field *cm_field_by_name(int slot, const char *name);
 uint64_t cm_field_mask(const struct cm_field *f);
 int64_t cm_field_get(const struct cm_field *f, uint64_t reg);
 uint64_t cm_field_set(const struct cm_field *f, uint64_t reg, int64_t v);

@@ -264,7 +264,7 @@ static const struct {
 	{ "ID_AA64MMFR2_EL1", "IDS" },
 };
 
-static const struct cm_field *field_by_name(int slot, const char *name)
+const struct cm_field *cm_field_by_name(int slot, const char *name)
 {
 	const struct cm_regdesc *d = cm_slot_desc(slot);
 	const struct cm_field *f;
@@ -294,7 +294,7 @@ uint64_t cm_fleet_mask(int slot)
 		if (strcmp(fleet_fields[i].reg, name))
 			continue;
 		for (k = 0; k < ARRAY_SIZE(fleet_fields[i].fields) && fleet_fields[i].fields[k]; k++) {
-			const struct cm_field *f = field_by_name(slot, fleet_fields[i].fields[k]);
+			const struct cm_field *f = cm_field_by_name(slot, fleet_fields[i].fields[k]);
 
 			if (f)
 				m |= cm_field_mask(f);
@@ -311,7 +311,7 @@ static uint64_t retired_mask(int slot)
 
 	for (i = 0; i < ARRAY_SIZE(fleet_retired); i++) {
 		if (cm_slot_by_name(fleet_retired[i].reg) == slot) {
-			const struct cm_field *f = field_by_name(slot, fleet_retired[i].field);
+			const struct cm_field *f = cm_field_by_name(slot, fleet_retired[i].field);
 
 			if (f)
 				m |= cm_field_mask(f);
@@ -343,7 +343,7 @@ static uint64_t fleet_bits(int slot, uint64_t m, uint64_t h)
 {
 	uint64_t bits = (m ^ h) & cm_fleet_mask(slot);
 	const struct cm_field *f = slot == cm_slot_by_name("ID_DFR0_EL1") ?
-				   field_by_name(slot, "CopDbg") : NULL;
+				   cm_field_by_name(slot, "CopDbg") : NULL;
 
 	if (f && !cm_field_get(f, m) && cm_field_get(f, h))
 		bits |= cm_field_mask(f);
@@ -390,7 +390,7 @@ static const char *fleet_fp_simd_ok(uint64_t val, uint64_t lim, char *why, size_
 	unsigned int fp = (val >> FP_SHIFT) & 0xf, simd = (val >> ADVSIMD_SHIFT) & 0xf;
 	unsigned int fp_lim = (lim >> FP_SHIFT) & 0xf, simd_lim = (lim >> ADVSIMD_SHIFT) & 0xf;
 	int slot = cm_slot_by_name("ID_AA64PFR0_EL1");
-	const struct cm_field *ffp = field_by_name(slot, "FP"), *fsimd = field_by_name(slot, "AdvSIMD");
+	const struct cm_field *ffp = cm_field_by_name(slot, "FP"), *fsimd = cm_field_by_name(slot, "AdvSIMD");
 	char a[48], b[48], c[48];
 
 	/* Values as every other finding prints them: "1 (FP16)", "-1 (NI)". */

@@ -11,12 +11,17 @@
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 
-/* The vCPU's register list (free() it), or NULL with errno set. */
-static inline struct kvm_reg_list *kvm_reg_list(int vcpu_fd)
+/*
+ * Fetch a list the way KVM_GET_REG_LIST and the calls shaped like it work:
+ * @get(fd, list) with n = 0 fails with E2BIG and writes the count, then
+ * fills a list that large.  The list (free() it), or NULL with errno set.
+ */
+static inline struct kvm_reg_list *
+kvm_fetch_reg_list(int fd, int (*get)(int fd, struct kvm_reg_list *l))
 {
 	struct kvm_reg_list probe = { .n = 0 }, *l;
 
-	if (!ioctl(vcpu_fd, KVM_GET_REG_LIST, &probe))
+	if (!get(fd, &probe))
 		errno = EPROTO;		/* an empty list cannot be */
 	if (errno != E2BIG)
 		return NULL;
@@ -24,11 +29,22 @@ static inline struct kvm_reg_list *kvm_reg_list(int vcpu_fd)
 	if (!l)
 		return NULL;
 	l->n = probe.n;
-	if (ioctl(vcpu_fd, KVM_GET_REG_LIST, l)) {
+	if (get(fd, l)) {
 		free(l);
 		return NULL;
 	}
 	return l;
+}
+
+static inline int kvm_get_reg_list_ioctl(int fd, struct kvm_reg_list *l)
+{
+	return ioctl(fd, KVM_GET_REG_LIST, l);
+}
+
+/* The vCPU's register list (free() it), or NULL with errno set. */
+static inline struct kvm_reg_list *kvm_reg_list(int vcpu_fd)
+{
+	return kvm_fetch_reg_list(vcpu_fd, kvm_get_reg_list_ioctl);
 }
 
 /*
@@ -44,33 +60,24 @@ static inline struct kvm_reg_list *kvm_reg_list(int vcpu_fd)
 #define KVM_ARM_VCPU_OOT_VM_SCOPED_REGS		0
 #endif
 
+static inline int kvm_get_vm_scoped_attr(int fd, struct kvm_reg_list *l)
+{
+	struct kvm_device_attr attr = {
+		.group = KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL,
+		.attr = KVM_ARM_VCPU_OOT_VM_SCOPED_REGS,
+		.addr = (__u64)(unsigned long)l,
+	};
+
+	return ioctl(fd, KVM_GET_DEVICE_ATTR, &attr);
+}
+
 /*
  * The vCPU's VM-scoped registers, in the order of KVM_GET_REG_LIST (free()
  * it), or NULL with errno set (ENXIO: the kernel does not report them).
  */
 static inline struct kvm_reg_list *kvm_vm_scoped_reg_list(int vcpu_fd)
 {
-	struct kvm_reg_list probe = { .n = 0 }, *l;
-	struct kvm_device_attr attr = {
-		.group = KVM_ARM_VCPU_OOT_REG_SCOPE_CTRL,
-		.attr = KVM_ARM_VCPU_OOT_VM_SCOPED_REGS,
-		.addr = (__u64)(unsigned long)&probe,
-	};
-
-	if (!ioctl(vcpu_fd, KVM_GET_DEVICE_ATTR, &attr))
-		errno = EPROTO;		/* firmware registers are always there */
-	if (errno != E2BIG)
-		return NULL;
-	l = calloc(1, sizeof(*l) + probe.n * sizeof(__u64));
-	if (!l)
-		return NULL;
-	l->n = probe.n;
-	attr.addr = (__u64)(unsigned long)l;
-	if (ioctl(vcpu_fd, KVM_GET_DEVICE_ATTR, &attr)) {
-		free(l);
-		return NULL;
-	}
-	return l;
+	return kvm_fetch_reg_list(vcpu_fd, kvm_get_vm_scoped_attr);
 }
 
 #endif
