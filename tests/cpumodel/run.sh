@@ -41,14 +41,22 @@ t() {
 
 # mk NAME BASE [JQ-OPTIONS...] JQ: a profile made from fixture BASE with a
 # jq filter.
+# The filter may name a register as R("NAME"), in profiles of every
+# version: version 3 keys registers by KVM id with a "name" member, older
+# ones group them by name.
+JQDEFS='def R($n): if (.version // 1) < 3 then .registers[] | select(type == "object") | .[$n] | select(. != null) else .registers[] | select(.name == $n) end; '
 mk() {
 	local name=$1 src=$FIX/$2.json
 	[ -f "$src" ] || src=$WORK/$2.json
 	shift 2
-	jq "$@" "$src" >"$WORK/$name.json"
+	local args=("$@")
+	args[${#args[@]}-1]="$JQDEFS${args[${#args[@]}-1]}"
+	jq "${args[@]}" "$src" >"$WORK/$name.json"
 }
-# reg FILE GROUP REG: a register's value in a profile.
-reg() { jq -r ".registers.$2.$3.value" "$1"; }
+# reg FILE GROUP REG: a register's value in a profile (GROUP: of version 2).
+reg() { local n=${3#\"}; n=${n%\"}; jq -r --arg n "$n" "$JQDEFS"'R($n).value' "$1"; }
+# Cache registers a profile sets, sorted by name.
+cache_regs() { jq -c '[.registers[] | .name | select(test("^(CTR|CLIDR|CCSIDR)_"))] | sort' "$1"; }
 # eqv NAME ACTUAL EXPECTED
 eqv() { if [ "$2" = "$3" ]; then ok "$1"; else bad "$1" "got $2, expected $3"; fi; }
 
@@ -78,7 +86,7 @@ t compare-model-max-fixed 1 "ID_AA64PFR0_EL1\.RAS: model 1 \(IMP\), host 2 \(V1P
 	"$T" compare "$WORK/n1a76.json" "$FIX/max.json"
 t compare-not-a-host 2 "is a model; compare needs a host profile" \
 	"$T" compare "$WORK/n1a76.json" "$WORK/n1a76.json"
-t baseline-of-model 1 "is a model, baseline takes host profiles" \
+t baseline-of-model 2 "n1-a76 is a model, not a host profile" \
 	"$T" baseline "$WORK/n1a76.json" "$FIX/max.json"
 # A host is always compatible with its own model, which needs no capability.
 for f in "$FIX"/*.json; do
@@ -110,28 +118,28 @@ eqv save-symlink-written "$(jq -r .kind "$WORK/save/m.json" 2>&1)" model
 eqv save-no-temporary-left "$(cd "$WORK/save" && ls | tr '\n' ' ')" "m.json m.json.tmp "
 rm -f "$WORK/save/m.json.tmp"
 echo OLD >"$WORK/save/m.json"
-t save-error-keeps-old 2 "m.json: cannot create a temporary file" \
+t save-error-keeps-old 3 "m.json: cannot create a temporary file" \
 	"$T" baseline -o "$WORK/save/nosuchdir/../m.json" "$FIX/max.json"
 eqv save-error-old-untouched "$(cat "$WORK/save/m.json")" OLD
 
 # --- hand-made edge cases (from max.json) -----------------------------------
 # Signed field: ID_AA64MMFR0_EL1.TGRAN4 0xf (NI) is -1, below 1 (52-bit).
-mk tg4-ni max '.name = "tg4-ni" | .registers.id.ID_AA64MMFR0_EL1.value = "0x00000323f0201126"'
+mk tg4-ni max '.name = "tg4-ni" | R("ID_AA64MMFR0_EL1").value = "0x00000323f0201126"'
 "$T" baseline -o "$WORK/m-signed.json" "$FIX/max.json" "$WORK/tg4-ni.json" 2>/dev/null
 eqv signed-lower-safe "$(reg "$WORK/m-signed.json" id ID_AA64MMFR0_EL1)" 0x00000323f0201126
 t signed-compare 1 "ID_AA64MMFR0_EL1\.TGRAN4: model 1 \(52_BIT\), host limit -1 \(NI\) \(lower-safe, signed\)" \
 	"$T" compare "$WORK/self-max.json" "$WORK/tg4-ni.json"
 
 # Higher-safe: ID_AA64MMFR1_EL1.SpecSEI 1 is safer than 0.
-mk specsei max '.name = "specsei" | .registers.id.ID_AA64MMFR1_EL1.value = "0x0000001011211122"'
+mk specsei max '.name = "specsei" | R("ID_AA64MMFR1_EL1").value = "0x0000001011211122"'
 "$T" baseline -o "$WORK/m-higher.json" "$FIX/max.json" "$WORK/specsei.json" 2>/dev/null
 eqv higher-safe-takes-max "$(reg "$WORK/m-higher.json" id ID_AA64MMFR1_EL1)" 0x0000001011211122
 t higher-safe-compare 1 "ID_AA64MMFR1_EL1\.SpecSEI: model 0 \(NI\), host limit 1 \(IMP\) \(higher-safe\)" \
 	"$T" compare "$WORK/self-max.json" "$WORK/specsei.json"
 
 # Exact field (made writable here): disagreeing hosts get its safe value.
-m='.registers.id.ID_AA64MMFR0_EL1.writable = "0xff00ff00ffffff0f"'
-mk ex2 max "$m | .name = \"ex2\" | .registers.id.ID_AA64MMFR0_EL1.value = \"0x0000022310201126\""
+m='R("ID_AA64MMFR0_EL1").writable = "0xff00ff00ffffff0f"'
+mk ex2 max "$m | .name = \"ex2\" | R(\"ID_AA64MMFR0_EL1\").value = \"0x0000022310201126\""
 mk ex3 max "$m | .name = \"ex3\""
 "$T" baseline -o "$WORK/m-exact.json" "$WORK/ex2.json" "$WORK/ex3.json" 2>/dev/null
 eqv exact-falls-to-safe-value "$(reg "$WORK/m-exact.json" id ID_AA64MMFR0_EL1)" 0x0000012310201126
@@ -141,13 +149,13 @@ t exact-compare 1 "ID_AA64MMFR0_EL1\.TGRAN4_2: model 2 \(IMP\), host limit 3 \(5
 	"$T" compare "$WORK/ex2-model.json" "$WORK/ex3.json"
 
 # Masks that differ: a host that cannot change PARANGE imposes its value...
-mk pa2-fixed max '.name = "pa2-fixed" | .registers.id.ID_AA64MMFR0_EL1.value = "0x0000032310201122" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff00"'
+mk pa2-fixed max '.name = "pa2-fixed" | R("ID_AA64MMFR0_EL1").value = "0x0000032310201122" | R("ID_AA64MMFR0_EL1").writable = "0xff00f000ffffff00"'
 t mask-fixed-host 0 "ID_AA64MMFR0_EL1\.PARANGE = 2 \(40\) \(fixed on pa2-fixed\)" \
 	"$T" baseline -o "$WORK/m-mask.json" "$FIX/max.json" "$WORK/pa2-fixed.json"
 eqv mask-fixed-value "$(reg "$WORK/m-mask.json" id ID_AA64MMFR0_EL1)" 0x0000032310201122
 # ...unless another host cannot run that value.
-mk pa6-fixed max '.name = "pa6-fixed" | .registers.id.ID_AA64MMFR0_EL1.writable = "0xff00f000ffffff00"'
-mk pa5 max '.name = "pa5" | .registers.id.ID_AA64MMFR0_EL1.value = "0x0000032310201125"'
+mk pa6-fixed max '.name = "pa6-fixed" | R("ID_AA64MMFR0_EL1").writable = "0xff00f000ffffff00"'
+mk pa5 max '.name = "pa5" | R("ID_AA64MMFR0_EL1").value = "0x0000032310201125"'
 t mask-conflict 1 "ID_AA64MMFR0_EL1\.PARANGE: .*pa6-fixed cannot change it and pa5 cannot run its value" \
 	"$T" baseline "$WORK/pa6-fixed.json" "$WORK/pa5.json"
 mk pa5-model pa5 '.kind = "model" | del(.kernel, .capabilities) | .sources = ["pa5"]'
@@ -157,7 +165,7 @@ t mask-compare-lower 0 "can run on max" "$T" compare "$WORK/pa5-model.json" "$FI
 mk max-model max '.kind = "model" | del(.kernel, .capabilities) | .sources = ["max"]'
 
 # Firmware registers and hypercall bitmaps.
-mk fw max '.name = "fw" | .registers.hypercalls.VENDOR_HYP_BMAP.value = "0x0000000000000001" | .registers.firmware.PSCI_VERSION.value = "0x0000000000010000" | .registers.firmware.SMCCC_ARCH_WORKAROUND_1.value = "0x0000000000000001"'
+mk fw max '.name = "fw" | R("VENDOR_HYP_BMAP").value = "0x0000000000000001" | R("PSCI_VERSION").value = "0x0000000000010000" | R("SMCCC_ARCH_WORKAROUND_1").value = "0x0000000000000001"'
 "$T" baseline -o "$WORK/m-fw.json" "$FIX/max.json" "$WORK/fw.json" 2>/dev/null
 eqv bitmap-intersection "$(reg "$WORK/m-fw.json" hypercalls VENDOR_HYP_BMAP)" 0x0000000000000001
 eqv psci-lowest "$(reg "$WORK/m-fw.json" firmware PSCI_VERSION)" 0x0000000000010000
@@ -165,16 +173,16 @@ eqv wa1-lowest "$(reg "$WORK/m-fw.json" firmware SMCCC_ARCH_WORKAROUND_1)" 0x000
 t bitmap-compare 1 "VENDOR_HYP_BMAP: model 0x3, host 0x1 \(a VM may have a subset of the host's services\)" \
 	"$T" compare "$WORK/self-max.json" "$WORK/fw.json"
 # WORKAROUND_2: AVAIL/NOT_REQUIRED in a model need a NOT_REQUIRED host.
-mk wa2-nr max-model '.registers.firmware.SMCCC_ARCH_WORKAROUND_2.value = "0x0000000000000003"'
+mk wa2-nr max-model 'R("SMCCC_ARCH_WORKAROUND_2").value = "0x0000000000000003"'
 t wa2-needs-not-required 1 "SMCCC_ARCH_WORKAROUND_2: model 0x3, host 0x0" \
 	"$T" compare "$WORK/wa2-nr.json" "$FIX/max.json"
-mk wa2-host-nr max '.registers.firmware.SMCCC_ARCH_WORKAROUND_2.value = "0x0000000000000003"'
+mk wa2-host-nr max 'R("SMCCC_ARCH_WORKAROUND_2").value = "0x0000000000000003"'
 t wa2-lower-ok 0 "can run" "$T" compare "$WORK/max-model.json" "$WORK/wa2-host-nr.json"
 
 # Implementation registers: a host without KVM_CAP_ARM_WRITABLE_IMP_ID_REGS
 # keeps its identity; two such hosts that differ cannot share a model.
-mk a76-fixed max '.name = "a76-fixed" | .capabilities = ["writable-masks", "steal-time"] | .registers.implementation.MIDR_EL1.value = "0x00000000414fd0b1"'
-mk n1-fixed max '.name = "n1-fixed" | .capabilities = ["writable-masks", "steal-time"] | .registers.implementation.MIDR_EL1.value = "0x00000000414fd0c1"'
+mk a76-fixed max '.name = "a76-fixed" | .capabilities = ["writable-masks", "steal-time"] | R("MIDR_EL1").value = "0x00000000414fd0b1"'
+mk n1-fixed max '.name = "n1-fixed" | .capabilities = ["writable-masks", "steal-time"] | R("MIDR_EL1").value = "0x00000000414fd0c1"'
 t impl-fixed-host 0 "a76-fixed cannot present another identity" \
 	"$T" baseline --impl-from max -o "$WORK/m-impl.json" "$FIX/max.json" "$WORK/a76-fixed.json"
 eqv impl-fixed-value "$(reg "$WORK/m-impl.json" implementation MIDR_EL1)" 0x00000000414fd0b1
@@ -184,7 +192,7 @@ t impl-compare 1 "MIDR_EL1: model 0x00000000000f0510, host 0x00000000414fd0c1, a
 	"$T" compare "$WORK/self-max.json" "$WORK/n1-fixed.json"
 
 # MIDR_EL1 is writable in bits 31:0 only (the host's mask).
-mk midr-high max-model '.registers.implementation.MIDR_EL1.value = "0x00000001000f0510"'
+mk midr-high max-model 'R("MIDR_EL1").value = "0x00000001000f0510"'
 t impl-midr-mask 1 "MIDR_EL1: model 0x00000001000f0510, host 0x00000000000f0510 differ in bits 0x0000000100000000, which this host does not let a VMM change" \
 	"$T" compare "$WORK/midr-high.json" "$FIX/max.json"
 
@@ -199,57 +207,120 @@ t feature-compare 1 "vCPU feature pmu-v3: the host does not offer it" \
 
 # Cache geometry (the kernel's rules, checked against the HOST's CTR_EL0;
 # a value equal to the host's is always accepted).
-eqv cache-model-carries-described "$(jq -c '.registers.cache | keys' "$WORK/self-max.json")" \
+eqv cache-model-carries-described "$(cache_regs "$WORK/self-max.json")" \
 	'["CCSIDR_EL1[0]","CCSIDR_EL1[1]","CCSIDR_EL1[2]","CLIDR_EL1","CTR_EL0"]'
-mk badccsidr max-model '.registers.cache["CCSIDR_EL1[0]"].value = "0x0000000000000000"'
+mk badccsidr max-model 'R("CCSIDR_EL1[0]").value = "0x0000000000000000"'
 t cache-line-below-ctr 1 "CCSIDR_EL1\[0\]\.LineSize: 16-byte lines are smaller than the host's CTR_EL0\.DminLine \(64 bytes\)" \
 	"$T" compare "$WORK/badccsidr.json" "$FIX/max.json"
 # 32-byte lines fit a model whose CTR_EL0.DminLine is 32 bytes, but KVM
 # checks the host's 64.
-mk line32 max-model '.registers.cache.CTR_EL0.value = "0x000000009443c004" | .registers.cache["CCSIDR_EL1[0]"].value = "0x00000000701fe009"'
+mk line32 max-model 'R("CTR_EL0").value = "0x000000009443c004" | R("CCSIDR_EL1[0]").value = "0x00000000701fe009"'
 t cache-line-host-ctr 1 "CCSIDR_EL1\[0\]\.LineSize: 32-byte lines are smaller than the host's CTR_EL0\.DminLine \(64 bytes\)" \
 	"$T" compare "$WORK/line32.json" "$FIX/max.json"
 # Real hardware: CTR_EL0.IDC 0, CLIDR_EL1 without point of unification, as
 # QEMU's max shows it: the host's own geometry is never checked.
-mk nopou max '.name = "nopou" | .registers.cache.CTR_EL0.value = "0x000000008444c004"'
+mk nopou max '.name = "nopou" | R("CTR_EL0").value = "0x000000008444c004"'
 "$T" baseline -o "$WORK/m-nopou.json" "$WORK/nopou.json" 2>/dev/null
 t cache-own-geometry-not-checked 0 "can run on nopou" "$T" compare "$WORK/m-nopou.json" "$WORK/nopou.json"
-mk nopou-other m-nopou '.registers.cache.CLIDR_EL1.value = "0x0000000002000123" | .registers.cache["CCSIDR_EL1[4]"] = {"value": "0x00000000707fe07a"}'
+mk nopou-other m-nopou 'R("CLIDR_EL1").value = "0x0000000002000123" | .registers["0x6020000000110004"] = {"name": "CCSIDR_EL1[4]", "value": "0x00000000707fe07a"}'
 t cache-clidr-needs-pou 1 "CLIDR_EL1\.LoC/LoUIS/LoUU: 0x2000123 has no point of unification, which the host's CTR_EL0\.IDC = 0 requires" \
 	"$T" compare "$WORK/nopou-other.json" "$WORK/nopou.json"
 # A cache the host does not have (CCSIDR not listed, reads 0) can be added.
-mk l3 max-model '.registers.cache.CLIDR_EL1.value = "0x0000000003000123" | .registers.cache["CCSIDR_EL1[4]"] = {"value": "0x00000000707fe07a"}'
+mk l3 max-model 'R("CLIDR_EL1").value = "0x0000000003000123" | .registers.cache["CCSIDR_EL1[4]"] = {"value": "0x00000000707fe07a"}'
 t cache-add-level 0 "can run on max" "$T" compare "$WORK/l3.json" "$FIX/max.json"
-mk l3bad l3 '.registers.cache["CCSIDR_EL1[4]"].value = "0x00000000707fe078"'
+mk l3bad l3 'R("CCSIDR_EL1[4]").value = "0x00000000707fe078"'
 t cache-add-level-checked 1 "CCSIDR_EL1\[4\]\.LineSize: 16-byte lines" "$T" compare "$WORK/l3bad.json" "$FIX/max.json"
 # Baseline takes one host's geometry whole: the identity host's...
-mk l2small max '.name = "l2small" | .registers.cache["CCSIDR_EL1[2]"].value = "0x00000000703fe07a"'
+mk l2small max '.name = "l2small" | R("CCSIDR_EL1[2]").value = "0x00000000703fe07a"'
 t cache-from-identity-host 0 "CLIDR_EL1 = 0x2000023 and its CCSIDR: cache geometry of l2small \(the identity host\); VMs on max get it" \
 	"$T" baseline --impl-from l2small -o "$WORK/m-l2small.json" "$FIX/max.json" "$WORK/l2small.json"
 eqv cache-from-identity-value "$(reg "$WORK/m-l2small.json" cache '"CCSIDR_EL1[2]"')" 0x00000000703fe07a
 # ...unless a host cannot change its geometry.
-mk l2fixed l2small '.name = "l2fixed" | .registers.cache.CLIDR_EL1 |= del(.writable)'
+mk l2fixed l2small '.name = "l2fixed" | R("CLIDR_EL1") |= del(.writable)'
 t cache-fixed-host 0 "cache geometry of l2fixed \(its geometry is fixed\)" \
 	"$T" baseline -o "$WORK/m-l2fixed.json" "$FIX/max.json" "$WORK/l2fixed.json"
 t cache-fixed-compare 1 "CCSIDR_EL1\[2\]: model 0x703fe07a, host 0x70ffe07a, and this host does not let a VMM change the cache geometry" \
-	"$T" compare "$WORK/m-l2fixed.json" "$(jq '.registers.cache.CLIDR_EL1 |= del(.writable)' "$FIX/max.json" >"$WORK/max-fixed.json"; echo "$WORK/max-fixed.json")"
+	"$T" compare "$WORK/m-l2fixed.json" "$(jq "$JQDEFS"'R("CLIDR_EL1") |= del(.writable)' "$FIX/max.json" >"$WORK/max-fixed.json"; echo "$WORK/max-fixed.json")"
 t cache-same-on-fixed-host 0 "can run on l2fixed" "$T" compare "$WORK/m-l2fixed.json" "$WORK/l2fixed.json"
 # Profiles probed before KVM listed only the host's caches (all 14
 # CCSIDR, made up) still load; a model keeps the CCSIDR its CLIDR describes.
 OLD=$HERE/old-profiles/max-14-ccsidr.json
 t old-profile-loads 0 "^host .*Linux 6\.1" "$T" show "$OLD"
 "$T" baseline -o "$WORK/m-old.json" "$OLD" 2>/dev/null
-eqv old-profile-model-ccsidr "$(jq -c '.registers.cache | keys' "$WORK/m-old.json")" \
+eqv old-profile-model-ccsidr "$(cache_regs "$WORK/m-old.json")" \
 	'["CCSIDR_EL1[1]","CCSIDR_EL1[2]","CLIDR_EL1","CTR_EL0"]'
 t old-profile-model-runs-here 0 "can run on max" "$T" compare "$WORK/m-old.json" "$FIX/max.json"
 
-# --- format version 2: CPU implementations and PMCR_EL0.N --------------------
-# A profile is written with the lowest version that holds it: version 1
-# profiles read and rewrite unchanged.
+# --- format versions: 1, 2 (CPU implementations, PMCR_EL0.N) read; 3 written
+# (registers keyed by KVM id, the name an annotation; "writer").  A profile
+# rewritten by this version has the same content.
+# same_content A B: equal but for "version", "writer" and the registers' layout.
+# shellcheck disable=SC2016
+CONTENT='.registers = (if (.version // 1) < 3 then [.registers[] | to_entries[] | {(.key): .value}] else [.registers[] | {(.name): del(.name)}] end | add) | del(.version, .writer)'
+same_content() { cmp <(jq -S "$CONTENT" "$1") <(jq -S "$CONTENT" "$2") >/dev/null && echo same; }
 mk v1host max '.version = 1 | del(.pmu_counters, .implementations)'
 $T show --json "$WORK/v1host.json" >"$WORK/max-rt.json" 2>&1
-eqv v1-round-trip "$(jq -S . "$WORK/max-rt.json" | cmp - <(jq -S . "$WORK/v1host.json") && echo same)" same
-eqv v1-stays-v1 "$(jq .version "$WORK/max-rt.json")" 1
+eqv v1-round-trip "$(same_content "$WORK/max-rt.json" "$WORK/v1host.json")" same
+eqv v1-written-as-v3 "$(jq -c '[.version, .writer.library, (.writer.rules | test("^rules-[0-9a-f]{16}$"))]' "$WORK/max-rt.json")" "[3,\"$("$T" --version | sed 's/.*libarm64cpumodel \([^,]*\),.*/\1/')\",true]"
+eqv v3-keys-are-kvm-ids "$(jq '[.registers | keys[] | test("^0x[0-9a-f]{16}$")] | all' "$WORK/max-rt.json")" true
+eqv v3-names-annotate "$(jq -r '.registers["0x603000000013c030"].name' "$WORK/max-rt.json")" ID_AA64ISAR0_EL1
+eqv v3-rules-recorded "$(jq -r .writer.rules "$WORK/max-rt.json")" "$("$T" --version | sed 's/.*, \(rules-[0-9a-f]*\))$/\1/')"
+# The name is only an annotation: a newer sysreg file's name for the same
+# encoding does not make the profile unreadable.
+mk renamed max-rt '.registers["0x603000000013c030"].name = "ID_AA64ISAR0_EL1_RENAMED"'
+eqv v3-name-ignored "$($T show --json "$WORK/renamed.json" | jq -r '.registers["0x603000000013c030"] | .name + " " + .value')" \
+	"ID_AA64ISAR0_EL1 $(reg "$FIX/max.json" id ID_AA64ISAR0_EL1)"
+# A register this library does not model: a host keeps it (unmodelled,
+# compare warns), a model cannot be applied (bad input).
+$T show --json "$FIX/max.json" >"$WORK/max-v3.json"
+mk v3unk max-v3 '.registers["0x6030000000160003"] = {"name": "VENDOR_HYP_BMAP_2", "value": "0x0000000000000003"}'
+t v3-unmodelled-host-kept 0 "^VENDOR_HYP_BMAP_2 +0x0000000000000003  not modelled \(KVM id 0x6030000000160003\)" "$T" show "$WORK/v3unk.json"
+eqv v3-unmodelled-written "$($T show --json "$WORK/v3unk.json" | jq -c '.unmodelled')" '{"0x6030000000160003":{"name":"VENDOR_HYP_BMAP_2","value":"0x0000000000000003"}}'
+"$T" baseline -o "$WORK/m-v3.json" "$FIX/max.json" 2>/dev/null
+t v3-unmodelled-compare-warns 0 "warning: VENDOR_HYP_BMAP_2 \(KVM id 0x6030000000160003\): the host's KVM has it and this library does not model it: a VM gets the host's value 0x3" \
+	"$T" compare "$WORK/m-v3.json" "$WORK/v3unk.json"
+t v3-unmodelled-baseline-warns 0 "VENDOR_HYP_BMAP_2 \(KVM id 0x6030000000160003\): not modelled by this library and not every host has it" \
+	"$T" baseline "$WORK/v3unk.json" "$FIX/max.json"
+mk v3unkmodel m-v3 '.registers["0x6030000000160003"] = {"name": "VENDOR_HYP_BMAP_2", "value": "0x0000000000000003"}'
+t v3-unmodelled-model-refused 2 "register 0x6030000000160003 \(VENDOR_HYP_BMAP_2\): the model sets a register this library does not model" \
+	"$T" compare "$WORK/v3unkmodel.json" "$FIX/max.json"
+mk v3nowriter max-rt 'del(.writer)'
+t v3-writer-required 2 "required key \"writer\" missing" "$T" show "$WORK/v3nowriter.json"
+mk v3badkey max-rt '.registers["ID_AA64ISAR0_EL1"] = {"value": "0x0"}'
+t v3-key-must-be-id 2 "register key \"ID_AA64ISAR0_EL1\" is not a KVM register id" "$T" show "$WORK/v3badkey.json"
+# Required keys, by kind; a model must set every register unless --partial.
+for c in "noregs:m-v3:registers" "nopvtime:m-v3:pvtime" "nosources:m-v3:sources" \
+	 "nokernel:max:kernel" "nocaps:max:capabilities" "nofeatures:max:vcpu_features" "noname:max:name"; do
+	IFS=: read -r n base key <<<"$c"
+	mk "req-$n" "$base" "del(.$key)"
+	t "required-key-$n" 2 "required key \"$key\" missing" "$T" show "$WORK/req-$n.json"
+done
+mk partial m-v3 'del(.registers["0x603000000013c020"], .registers["0x6030000000160001"])'
+t partial-model-refused 2 "the model sets no value for 2 registers \(ID_AA64PFR0_EL1, STD_HYP_BMAP\)" \
+	"$T" compare "$WORK/partial.json" "$FIX/max.json"
+t partial-model-allowed 0 "can run on max" "$T" compare --partial "$WORK/partial.json" "$FIX/max.json"
+t partial-model-listed 0 "STD_HYP_BMAP: left to the host \(partial model\)" \
+	"$T" compare --partial "$WORK/partial.json" "$FIX/max.json"
+# A baseline of hosts one of which lacks a register fails, or with
+# --partial leaves it to each host (and the model loads only so).
+mk nobmap max '.name = "nobmap" | del(.registers.hypercalls.STD_HYP_BMAP)'
+echo KEEP >"$WORK/keep-p.json"
+t baseline-missing-register 1 "STD_HYP_BMAP: nobmap's KVM does not have it: no complete model \(--partial leaves it to each host\)" \
+	"$T" baseline -o "$WORK/keep-p.json" "$FIX/max.json" "$WORK/nobmap.json"
+eqv baseline-missing-writes-nothing "$(cat "$WORK/keep-p.json")" KEEP
+t baseline-partial 0 "STD_HYP_BMAP: nobmap's KVM does not have it; left to each host \(partial model\)" \
+	"$T" baseline --partial -o "$WORK/m-partial.json" "$FIX/max.json" "$WORK/nobmap.json"
+t baseline-partial-needs-flag 2 "STD_HYP_BMAP" "$T" compare "$WORK/m-partial.json" "$FIX/max.json"
+t baseline-partial-runs 0 "can run on nobmap" "$T" compare --partial "$WORK/m-partial.json" "$WORK/nobmap.json"
+# Structured findings: --json.
+"$T" compare --json "$WORK/n1a76.json" "$FIX/cortex-a72.json" >"$WORK/cmp.json" 2>&1
+eqv compare-json-status "$?" 1
+eqv compare-json-finding "$(jq -c '[.[] | select(.register == "ID_DFR0_EL1" and .field == "PerfMon") | [.severity, .id, .rule, .model, .host]][0]' "$WORK/cmp.json")" \
+	'["error","0x603000000013c00a","lower-safe","0x0000000000000004","0x0000000000000003"]'
+"$T" baseline --json --no-fleet "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json" 2>"$WORK/bl-json.err" >/dev/null
+eqv baseline-json "$(sed 1d "$WORK/bl-json.err" | jq -c '[.[] | select(.severity == "error")][0] | [.register, .field]')" '["ID_AA64PFR0_EL1","RAS"]'
+t version 0 "^arm64-cpumodel 1\.0\.0 \(libarm64cpumodel 1\.0\.0, rules-[0-9a-f]{16}\)$" "$T" --version
+t help-per-command 0 "^usage: arm64-cpumodel compare \[--json\] \[--partial\] MODEL HOST\.json" "$T" compare --help
 # Hosts with a PMU record PMCR_EL0.N; a host with more than one kind of CPU
 # lists them (its implementation registers' first).
 IMAX='{"midr": "0x00000000000f0510", "revidr": "0x0000000000000000", "aidr": "0x0000000000000000"}'
@@ -258,10 +329,10 @@ IN1='{"midr": "0x00000000414fd0c1", "revidr": "0x0000000000000001", "aidr": "0x0
 mk p6 max '.version = 2 | .name = "p6" | .pmu_counters = 6'
 mk p4 max '.version = 2 | .name = "p4" | .pmu_counters = 4'
 mk bl max ".version = 2 | .name = \"bl\" | .pmu_counters = 6 | .implementations = [$IMAX, $IA55]"
-mk n1w max ".version = 2 | .name = \"n1w\" | .pmu_counters = 6 | .registers.implementation.MIDR_EL1.value = \"0x00000000414fd0c1\" | .registers.implementation.REVIDR_EL1.value = \"0x0000000000000001\""
+mk n1w max ".version = 2 | .name = \"n1w\" | .pmu_counters = 6 | R(\"MIDR_EL1\").value = \"0x00000000414fd0c1\" | R(\"REVIDR_EL1\").value = \"0x0000000000000001\""
 for n in p6 bl; do
 	$T show --json "$WORK/$n.json" >"$WORK/$n-rt.json" 2>&1
-	eqv "v2-round-trip-$n" "$(jq -S . "$WORK/$n-rt.json" | cmp - <(jq -S . "$WORK/$n.json") && echo same)" same
+	eqv "v2-round-trip-$n" "$(same_content "$WORK/$n-rt.json" "$WORK/$n.json")" same
 	$T show --json "$WORK/$n-rt.json" >"$WORK/$n-rt2.json" 2>&1
 	eqv "v2-round-trip-twice-$n" "$(cmp "$WORK/$n-rt.json" "$WORK/$n-rt2.json" && echo same)" same
 done
@@ -269,7 +340,7 @@ t show-pmu-impls 0 "PMU event counters \(PMCR_EL0\.N\): 6" "$T" show "$WORK/bl.j
 t show-host-impls 0 "\[1\] MIDR_EL1 0x00000000412fd050" "$T" show "$WORK/bl.json"
 # A host that lists only its own implementation is a host with one.
 mk own max ".version = 2 | del(.pmu_counters) | .implementations = [$IMAX]"
-eqv v2-own-impl-only-is-v1 "$($T show --json "$WORK/own.json" | jq -c '[.version, has("implementations")]')" '[1,false]'
+eqv v2-own-impl-only-dropped "$($T show --json "$WORK/own.json" | jq -c '[.version, has("implementations")]')" '[3,false]'
 
 # Baseline: every distinct implementation of every host, in host order,
 # the identity host's first; the fewest event counters.
@@ -278,7 +349,7 @@ t baseline-impls 0 "implementations: 3 \(p6 0xf0510, bl 0x412fd050, n1w 0x414fd0
 eqv baseline-impls-list "$(jq -c '[.implementations[].midr]' "$WORK/m-impls.json")" \
 	'["0x00000000000f0510","0x00000000412fd050","0x00000000414fd0c1"]'
 eqv baseline-impls-entry "$(jq -c '.implementations[2]' "$WORK/m-impls.json")" "$(jq -c . <<<"$IN1")"
-eqv baseline-impls-v2 "$(jq .version "$WORK/m-impls.json")" 2
+eqv baseline-impls-v3 "$(jq .version "$WORK/m-impls.json")" 3
 "$T" baseline -o "$WORK/m-same.json" "$FIX/max.json" "$WORK/p6.json" 2>/dev/null
 eqv baseline-impls-distinct "$(jq -c '.implementations | length' "$WORK/m-same.json")" 1
 t baseline-pmu-min 0 "PMCR_EL0\.N = 4 \(fewest event counters\): p6 6, p4 4" \
@@ -297,7 +368,7 @@ t compare-pmu-fewer 1 "PMCR_EL0\.N: model 6 event counters, host 4 \(a VM may ha
 t compare-pmu-lower-ok 0 "can run on p6" "$T" compare "$WORK/m-pmu.json" "$WORK/p6.json"
 t compare-pmu-unrecorded 1 "PMCR_EL0\.N: the model has 4 event counters; the host profile does not record" \
 	"$T" compare "$WORK/m-pmu.json" "$WORK/nocount.json"
-mk a76w max ".version = 2 | .name = \"a76w\" | .pmu_counters = 6 | .registers.implementation.MIDR_EL1.value = \"0x00000000414fd0b1\""
+mk a76w max ".version = 2 | .name = \"a76w\" | .pmu_counters = 6 | R(\"MIDR_EL1\").value = \"0x00000000414fd0b1\""
 t compare-impl-not-listed 1 "implementations: the host's MIDR_EL1 0x00000000414fd0b1 REVIDR_EL1 0x0 AIDR_EL1 0x0 is not in the model's list" \
 	"$T" compare "$WORK/m-impls.json" "$WORK/a76w.json"
 t compare-impl-other-cpu 1 "MIDR_EL1 0x00000000412fd050 .* is not in the model's list" \
@@ -316,7 +387,8 @@ t fleet-host-capability 0 "^Capabilities: .*fleet-id-regs" "$T" show "$FIX/max.j
 ML_MASKS="id.ID_AA64PFR0_EL1=0xffff00f00f00ffff id.ID_AA64PFR1_EL1=0x0000000f000000ff id.ID_AA64MMFR0_EL1=0xff00f000ffffff0f id.ID_AA64MMFR1_EL1=0xfffff0f00ffff00f id.ID_AA64MMFR2_EL1=0xf0ff000ff00fffff cache.CTR_EL0=0x00000000300f000f"
 NOFLEET='.capabilities -= ["fleet-id-regs"]'
 for e in $ML_MASKS; do
-	NOFLEET="$NOFLEET | .registers.${e%%=*}.writable = \"${e#*=}\""
+	r=${e%%=*}
+	NOFLEET="$NOFLEET | R(\"${r#*.}\").writable = \"${e#*=}\""
 done
 # The tool's fleet fields are the kernel's: in every fixture probed with
 # the capability, the bits its wide masks add to mainline's are exactly
@@ -332,7 +404,7 @@ for f in "$FIX"/*.json; do
 	want= got=
 	for e in $ML_MASKS; do
 		r=${e%%=*} ml=${e#*=}
-		wide=$(jq -r ".registers.$r.writable // \"0x0\"" "$f")
+		wide=$(jq -r "$JQDEFS"'R($n).writable // "0x0"' --arg n "${r#*.}" "$f")
 		want="$want ${r#*.}=$(printf '0x%016x' $((wide & ~ml)))"
 		got="$got ${r#*.}=$(awk -v r="${r#*.}" '$1 == r { for (i = 2; i < NF; i++) if ($i == "fleet" && $(i + 1) == "fields") print $(i + 2) }' "$WORK/show-$n.txt")"
 	done
@@ -351,7 +423,7 @@ t fleet-baseline 0 "^  fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_I
 	"$T" baseline --name n1-a72 -o "$WORK/n1a72.json" "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
 t fleet-baseline-explains 0 "ID_AA64MMFR1_EL1\.VH = 0 \(NI\) \(lower-safe, with fleet-id-regs\): neoverse-n1 1 \(IMP\), cortex-a72 0 \(NI\); limited by cortex-a72" \
 	"$T" baseline "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json"
-eqv fleet-model-capabilities "$(jq -c '[.capabilities, .version]' "$WORK/n1a72.json")" '[["fleet-id-regs"],2]'
+eqv fleet-model-capabilities "$(jq -c '[.capabilities, .version]' "$WORK/n1a72.json")" '[["fleet-id-regs"],3]'
 eqv fleet-model-values "$(reg "$WORK/n1a72.json" id ID_AA64PFR0_EL1),$(reg "$WORK/n1a72.json" id ID_AA64MMFR1_EL1)" \
 	0x1000000001000112,0x0000000000000000
 t fleet-show-model 0 "^VM capabilities required: fleet-id-regs \(KVM_CAP_ARM_OOT_FLEET_ID_REGS\)$" "$T" show "$WORK/n1a72.json"
@@ -372,7 +444,7 @@ t fleet-mixed-note 1 "^  fleet-id-regs: not used, a72old lacks KVM_CAP_ARM_OOT_F
 	"$T" baseline "$FIX/neoverse-n1.json" "$WORK/a72old.json"
 # FP/AdvSIMD may go from FP16 (1) to 0, never to 0xf (NI), which signed
 # lower-safe alone would pick: baseline refuses such a fleet.
-mk nofp cortex-a72 '.name = "nofp" | .registers.id.ID_AA64PFR0_EL1.value = "0x1000000001ff0222"'
+mk nofp cortex-a72 '.name = "nofp" | R("ID_AA64PFR0_EL1").value = "0x1000000001ff0222"'
 t fleet-baseline-fp-ni 1 "neoverse-n1: ID_AA64PFR0_EL1\.FP: model -1 \(NI\), host 1 \(FP16\): with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to -1 \(NI, 0xf\)" \
 	"$T" baseline "$FIX/neoverse-n1.json" "$WORK/nofp.json"
 eqv fleet-baseline-fails-silently "$("$T" baseline "$FIX/neoverse-n1.json" "$WORK/nofp.json" 2>&1 | grep -c 'makes poolable')" 0
@@ -396,26 +468,26 @@ t fleet-compare-undeclared-ok 0 "can run on cortex-a72" "$T" compare "$WORK/n1a7
 t exact-compare-undeclared 1 "ID_AA64MMFR0_EL1\.TGRAN4_2: model 2 \(IMP\), host 3 \(52_BIT\), and this host does not let a VMM change it without KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
 	"$T" compare "$WORK/ex2.json" "$WORK/ex3.json"
 # FP/AdvSIMD: never 0xf, and equal where the host's are equal.
-mk fp-ni n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x10000000010f0112"'
+mk fp-ni n1a72 'R("ID_AA64PFR0_EL1").value = "0x10000000010f0112"'
 t fleet-compare-fp-ni 1 "ID_AA64PFR0_EL1\.FP: model -1 \(NI\), host 1 \(FP16\): with KVM_CAP_ARM_OOT_FLEET_ID_REGS FP may only go from 1 \(FP16\) to 0 \(IMP\), never to -1 \(NI, 0xf\)" \
 	"$T" compare "$WORK/fp-ni.json" "$FIX/neoverse-n1.json"
-mk simd-ni n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000001f10112"'
+mk simd-ni n1a72 'R("ID_AA64PFR0_EL1").value = "0x1000000001f10112"'
 t fleet-compare-simd-ni 1 "ID_AA64PFR0_EL1\.AdvSIMD: model -1 \(NI\), host 1 \(FP16\): with KVM_CAP_ARM_OOT_FLEET_ID_REGS AdvSIMD may only go from 1 \(FP16\) to 0 \(IMP\), never to -1 \(NI, 0xf\)" \
 	"$T" compare "$WORK/simd-ni.json" "$FIX/neoverse-n1.json"
-mk fp-apart n1a72 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000001100112"'
+mk fp-apart n1a72 'R("ID_AA64PFR0_EL1").value = "0x1000000001100112"'
 t fleet-compare-fp-apart 1 "ID_AA64PFR0_EL1\.FP,AdvSIMD: model FP 0 \(IMP\), AdvSIMD 1 \(FP16\): the host's are both 1 \(FP16\), so the model's must be equal" \
 	"$T" compare "$WORK/fp-apart.json" "$FIX/neoverse-n1.json"
 # The host tables' rules for the others: TGRAN*_2 exact with safe value 1,
 # CTR_EL0.CWG higher-or-zero-safe, L1Ip exact with safe value VIPT.
 mk maxf max-model '.capabilities = ["fleet-id-regs"]'
-mk tg1 maxf '.registers.id.ID_AA64MMFR0_EL1.value = "0x0000031310201126"'
+mk tg1 maxf 'R("ID_AA64MMFR0_EL1").value = "0x0000031310201126"'
 t fleet-tgran2-safe-value 0 "can run on max" "$T" compare "$WORK/tg1.json" "$FIX/max.json"
 for c in "cwg-lower:0x000000009344c004:1:CTR_EL0\.CWG: model 3, host limit 4 \(higher-or-zero-safe\)" \
 	 "cwg-higher:0x000000009544c004:0:can run on max" "cwg-zero:0x000000009044c004:0:can run on max" \
 	 "l1ip-vipt:0x0000000094448004:0:can run on max" \
 	 "l1ip-vpipt:0x0000000094444004:1:CTR_EL0\.L1Ip: model 1 \(RESERVED_AIVIVT\), host limit 3 \(PIPT\) \(exact\)"; do
 	IFS=: read -r n v rc re <<<"$c"
-	mk "ctr-$n" maxf ".registers.cache.CTR_EL0.value = \"$v\""
+	mk "ctr-$n" maxf "R(\"CTR_EL0\").value = \"$v\""
 	t "fleet-ctr-$n" "$rc" "$re" "$T" compare "$WORK/ctr-$n.json" "$FIX/max.json"
 done
 
@@ -423,11 +495,11 @@ done
 # (kvm_check_fleet_fields()): CTR_EL0.CWG/ERG above 9 (2KB; 0xa-0xf are
 # reserved; higher-or-zero-safe alone takes any larger value) and
 # ID_AA64MMFR1_EL1.VMIDBits 1 (reserved; lower-safe alone takes it).
-for c in "cwg-reserved:.registers.cache.CTR_EL0.value = \"0x000000009a44c004\":1:CTR_EL0\.CWG: model 10 \(0xa\): reserved \(above 9, 2KB\)" \
-	 "erg-reserved:.registers.cache.CTR_EL0.value = \"0x0000000094f4c004\":1:CTR_EL0\.ERG: model 15 \(0xf\): reserved \(above 9, 2KB\)" \
-	 "cwg-2kb:.registers.cache.CTR_EL0.value = \"0x000000009994c004\":0:can run on max" \
-	 "vmidbits-reserved:.registers.id.ID_AA64MMFR1_EL1.value = \"0x0000001010211112\":1:ID_AA64MMFR1_EL1\.VMIDBits: model 1: reserved: KVM_CAP_ARM_OOT_FLEET_ID_REGS refuses it" \
-	 "vmidbits-8:.registers.id.ID_AA64MMFR1_EL1.value = \"0x0000001010211102\":0:can run on max"; do
+for c in "cwg-reserved:R(\"CTR_EL0\").value = \"0x000000009a44c004\":1:CTR_EL0\.CWG: model 10 \(0xa\): reserved \(above 9, 2KB\)" \
+	 "erg-reserved:R(\"CTR_EL0\").value = \"0x0000000094f4c004\":1:CTR_EL0\.ERG: model 15 \(0xf\): reserved \(above 9, 2KB\)" \
+	 "cwg-2kb:R(\"CTR_EL0\").value = \"0x000000009994c004\":0:can run on max" \
+	 "vmidbits-reserved:R(\"ID_AA64MMFR1_EL1\").value = \"0x0000001010211112\":1:ID_AA64MMFR1_EL1\.VMIDBits: model 1: reserved: KVM_CAP_ARM_OOT_FLEET_ID_REGS refuses it" \
+	 "vmidbits-8:R(\"ID_AA64MMFR1_EL1\").value = \"0x0000001010211102\":0:can run on max"; do
 	IFS=: read -r n f rc re <<<"$c"
 	mk "res-$n" maxf "$f"
 	t "fleet-$n" "$rc" "$re" "$T" compare "$WORK/res-$n.json" "$FIX/max.json"
@@ -436,8 +508,8 @@ done
 # only in a VM that enabled the capability: a host (made up: no CPU has
 # it) with the reserved CWG 0xa refuses a model that lowers DminLine only
 # if the model requires the capability.
-mk cwg10 max '.name = "cwg10" | .registers.cache.CTR_EL0.value = "0x000000009a44c004"'
-mk cwg10-dmin maxf '.registers.cache.CTR_EL0.value = "0x000000009a43c004"'
+mk cwg10 max '.name = "cwg10" | R("CTR_EL0").value = "0x000000009a44c004"'
+mk cwg10-dmin maxf 'R("CTR_EL0").value = "0x000000009a43c004"'
 t fleet-reserved-whole-value 1 "CTR_EL0\.CWG: model 10 \(0xa\): reserved" \
 	"$T" compare "$WORK/cwg10-dmin.json" "$WORK/cwg10.json"
 mk cwg10-dmin-nocap cwg10-dmin 'del(.capabilities)'
@@ -449,12 +521,12 @@ t fleet-reserved-only-with-capability 0 "can run on cwg10" \
 # other CPUs 0: no max pair has a model, with or without the capability.
 t fleet-ids-max-n1 1 "ID_AA64MMFR2_EL1\.IDS: hosts differ \(max 1 \(0x18\), neoverse-n1 0 \(0x0\)\) and hosts that do not let a VMM change it disagree \(guest-observable" \
 	"$T" baseline "$FIX/max.json" "$FIX/neoverse-n1.json"
-mk ids0 maxf '.registers.id.ID_AA64MMFR2_EL1.value = "0x1021010010011011"'
+mk ids0 maxf 'R("ID_AA64MMFR2_EL1").value = "0x1021010010011011"'
 t fleet-ids-compare 1 "ID_AA64MMFR2_EL1\.IDS: model 0 \(0x0\), host 1 \(0x18\), and this host does not let a VMM change it" \
 	"$T" compare "$WORK/ids0.json" "$FIX/max.json"
 # A profile probed on the first revision of patch 0026 records IDS in the
 # wide mask of ID_AA64MMFR2_EL1: it is still not changed.
-mk maxids max '.name = "maxids" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xffff0ffff00fffff"'
+mk maxids max '.name = "maxids" | R("ID_AA64MMFR2_EL1").writable = "0xffff0ffff00fffff"'
 t fleet-ids-old-profile 1 "ID_AA64MMFR2_EL1\.IDS: model 0 \(0x0\), host 1 \(0x18\), and this host does not let a VMM change it \(guest-observable" \
 	"$T" compare "$WORK/ids0.json" "$WORK/maxids.json"
 # show applies the same filter: IDS is not marked writable.
@@ -462,11 +534,11 @@ eqv fleet-ids-old-profile-show "$("$T" show "$WORK/maxids.json" | grep -E '^ +ID
 	"    IDS            1 (0x18)           lower-safe"
 t fleet-ids-old-profile-show-says 0 "^ID_AA64MMFR2_EL1 .* writable 0xffff0f0ff00fffff .*\(recorded 0xffff0ffff00fffff: ID_AA64MMFR2_EL1\.IDS no longer writable\)$" \
 	"$T" show "$WORK/maxids.json"
-mk n1ids neoverse-n1 '.name = "n1ids" | .registers.id.ID_AA64MMFR2_EL1.writable = "0xffff0ffff00fffff"'
+mk n1ids neoverse-n1 '.name = "n1ids" | R("ID_AA64MMFR2_EL1").writable = "0xffff0ffff00fffff"'
 t fleet-ids-old-profiles-baseline 1 "ID_AA64MMFR2_EL1\.IDS: hosts differ \(maxids 1 \(0x18\), n1ids 0 \(0x0\)\) and hosts that do not let a VMM change it disagree \(guest-observable" \
 	"$T" baseline "$WORK/maxids.json" "$WORK/n1ids.json"
 # Nor does compare name it among the fields a model needs the capability for.
-mk n1a72-ids1 n1a72 '.registers.id.ID_AA64MMFR2_EL1.value = "0x0000001000000000"'
+mk n1a72-ids1 n1a72 'R("ID_AA64MMFR2_EL1").value = "0x0000001000000000"'
 t fleet-ids-not-listed 1 "which this host lacks \(no fleet field differs from this host's" \
 	"$T" compare "$WORK/n1a72-ids1.json" "$WORK/a72old.json"
 
@@ -475,14 +547,14 @@ t fleet-ids-not-listed 1 "which this host lacks \(no fleet field differs from th
 # FP/AdvSIMD even with the capability (SVE requires FP16); without SVE on
 # the same host FP16 can be hidden.  ID_AA64PFR0_EL1.SVE and
 # ID_AA64ZFR0_EL1 read 0 in a VM without it.
-mk n1sve neoverse-n1 '.name = "n1sve" | .vcpu_features += ["sve"] | .registers.id.ID_AA64PFR0_EL1.value = "0x1100000111110112" | .registers.id.ID_AA64ZFR0_EL1.value = "0x0000000000000001"'
+mk n1sve neoverse-n1 '.name = "n1sve" | .vcpu_features += ["sve"] | R("ID_AA64PFR0_EL1").value = "0x1100000111110112" | R("ID_AA64ZFR0_EL1").value = "0x0000000000000001"'
 t sve-feature-known 0 "^vCPU features: psci-0\.2 pmu-v3 sve$" "$T" show "$WORK/n1sve.json"
-mk sve-fp0 n1a72 '.vcpu_features += ["sve"] | .registers.id.ID_AA64PFR0_EL1.value = "0x1000000101000112" | .registers.id.ID_AA64ZFR0_EL1.value = "0x0000000000000001"'
+mk sve-fp0 n1a72 '.vcpu_features += ["sve"] | R("ID_AA64PFR0_EL1").value = "0x1000000101000112" | R("ID_AA64ZFR0_EL1").value = "0x0000000000000001"'
 t fleet-sve-fp16-hidden 1 "ID_AA64PFR0_EL1\.FP: model 0 \(IMP\), host 1 \(FP16\), and this host does not let a VMM change it in a VM with SVE" \
 	"$T" compare "$WORK/sve-fp0.json" "$WORK/n1sve.json"
 t fleet-sve-advsimd-hidden 1 "ID_AA64PFR0_EL1\.AdvSIMD: model 0 \(IMP\), host 1 \(FP16\), and this host does not let a VMM change it in a VM with SVE" \
 	"$T" compare "$WORK/sve-fp0.json" "$WORK/n1sve.json"
-mk sve-fp1 sve-fp0 '.registers.id.ID_AA64PFR0_EL1.value = "0x1000000101110112"'
+mk sve-fp1 sve-fp0 'R("ID_AA64PFR0_EL1").value = "0x1000000101110112"'
 t fleet-sve-fp16-kept 0 "can run on n1sve" "$T" compare "$WORK/sve-fp1.json" "$WORK/n1sve.json"
 t fleet-nosve-fp16-hidden 0 "can run on n1sve" "$T" compare "$WORK/n1a72.json" "$WORK/n1sve.json"
 t sve-not-offered 1 "vCPU feature sve: the host does not offer it \(probe does not record SVE" \
@@ -491,9 +563,9 @@ t sve-not-offered 1 "vCPU feature sve: the host does not offer it \(probe does n
 # is then hidden as before.  Hosts with SVE that differ in FP16 (no real
 # CPU: SVE requires FP16) have no model.
 "$T" baseline -o "$WORK/m-sve-a72.json" "$WORK/n1sve.json" "$FIX/cortex-a72.json" >"$WORK/m-sve-a72.txt" 2>&1
-eqv fleet-sve-dropped "$(jq -c '[.vcpu_features, .registers.id.ID_AA64PFR0_EL1.value, .registers.id.ID_AA64ZFR0_EL1.value]' "$WORK/m-sve-a72.json")" \
+eqv fleet-sve-dropped "$(jq -c "$JQDEFS"'[.vcpu_features, R("ID_AA64PFR0_EL1").value, R("ID_AA64ZFR0_EL1").value]' "$WORK/m-sve-a72.json")" \
 	'[["psci-0.2","pmu-v3"],"0x1000000001000112","0x0000000000000000"]'
-mk n1sve-fp0 n1sve '.name = "n1sve-fp0" | .registers.id.ID_AA64PFR0_EL1.value = "0x1100000111000112"'
+mk n1sve-fp0 n1sve '.name = "n1sve-fp0" | R("ID_AA64PFR0_EL1").value = "0x1100000111000112"'
 t fleet-sve-baseline 1 "ID_AA64PFR0_EL1\.FP: hosts differ \(n1sve 1 \(FP16\), n1sve-fp0 0 \(IMP\)\) and hosts that do not let a VMM change it disagree \(a VM with SVE keeps" \
 	"$T" baseline "$WORK/n1sve.json" "$WORK/n1sve-fp0.json"
 
@@ -508,7 +580,7 @@ t aarch32-copdbg-pools 0 "^  fleet-id-regs: the model requires KVM_CAP_ARM_OOT_F
 	"$T" baseline --name fx-n1 -o "$WORK/fx-n1-cap.json" "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
 t aarch32-copdbg-explains 0 "ID_DFR0_EL1\.CopDbg = 0 \(NI\) \(fixed on a64fx, with fleet-id-regs\): a64fx 0 \(NI\), neoverse-n1 8 \(Debugv8p2\)$" \
 	"$T" baseline "$FIX/a64fx.json" "$FIX/neoverse-n1.json"
-eqv aarch32-copdbg-model "$(jq -c '[.capabilities, .registers.id.ID_DFR0_EL1.value]' "$WORK/fx-n1-cap.json")" \
+eqv aarch32-copdbg-model "$(jq -c "$JQDEFS"'[.capabilities, R("ID_DFR0_EL1").value]' "$WORK/fx-n1-cap.json")" \
 	'[["fleet-id-regs"],"0x0000000000000000"]'
 t aarch32-copdbg-runs-n1 0 "fx-n1 can run on neoverse-n1" "$T" compare "$WORK/fx-n1-cap.json" "$FIX/neoverse-n1.json"
 t aarch32-copdbg-runs-a64fx 0 "fx-n1 can run on a64fx" "$T" compare "$WORK/fx-n1-cap.json" "$FIX/a64fx.json"
@@ -522,7 +594,7 @@ done
 # AArch32 (Neoverse N1's AArch32 ID registers, EL0 AArch32) pools with
 # A64FX only with it, and the model requires it for that field alone.
 # shellcheck disable=SC2016
-mk fx32 a64fx --slurpfile n1 "$FIX/neoverse-n1.json" '.name = "fx32" | .registers.id.ID_AA64PFR0_EL1.value = "0x0000000001110112" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $n1[0].registers.id[.key] else . end)'
+mk fx32 a64fx --slurpfile n1 "$FIX/neoverse-n1.json" '.name = "fx32" | R("ID_AA64PFR0_EL1").value = "0x0000000001110112" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $n1[0].registers.id[.key] else . end)'
 t aarch32-copdbg-only 0 "which makes poolable: ID_DFR0_EL1\.CopDbg$" \
 	"$T" baseline -o "$WORK/fx-fx32.json" "$FIX/a64fx.json" "$WORK/fx32.json"
 eqv aarch32-copdbg-only-requires "$(jq -c .capabilities "$WORK/fx-fx32.json")" '["fleet-id-regs"]'
@@ -530,16 +602,16 @@ t aarch32-copdbg-only-no-fleet 1 "fx32: ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM
 	"$T" baseline --no-fleet "$FIX/a64fx.json" "$WORK/fx32.json"
 # Compare: CopDbg 0 without the capability in the model, or on a host
 # without it; 1-5 stay refused with it.
-mk copdbg0 max-model '.registers.id.ID_DFR0_EL1.value = "0x0000000000000000"'
+mk copdbg0 max-model 'R("ID_DFR0_EL1").value = "0x0000000000000000"'
 t aarch32-copdbg-compare 1 "ID_DFR0_EL1\.CopDbg: model 0 \(NI\): KVM needs at least 6 \(Armv8\); 0 \(AArch32 debug not implemented\) only in a VM with KVM_CAP_ARM_OOT_FLEET_ID_REGS, which the model does not require" \
 	"$T" compare "$WORK/copdbg0.json" "$FIX/max.json"
 mk copdbg0-cap copdbg0 '.capabilities = ["fleet-id-regs"]'
 t aarch32-copdbg-compare-cap 0 "can run on max" "$T" compare "$WORK/copdbg0-cap.json" "$FIX/max.json"
-mk copdbg3 fx-n1-cap '.registers.id.ID_DFR0_EL1.value = "0x0000000000000003"'
+mk copdbg3 fx-n1-cap 'R("ID_DFR0_EL1").value = "0x0000000000000003"'
 t aarch32-copdbg-3-refused 1 "ID_DFR0_EL1\.CopDbg: model 3 \(Armv6p1\): KVM needs at least 6 \(Armv8\), or 0 \(AArch32 debug not implemented\) with KVM_CAP_ARM_OOT_FLEET_ID_REGS" \
 	"$T" compare "$WORK/copdbg3.json" "$FIX/neoverse-n1.json"
 for v in 1 5; do
-	mk "copdbg$v-max" copdbg0-cap ".registers.id.ID_DFR0_EL1.value = \"0x000000000000000$v\""
+	mk "copdbg$v-max" copdbg0-cap "R(\"ID_DFR0_EL1\").value = \"0x000000000000000$v\""
 	t "aarch32-copdbg-$v-refused" 1 "ID_DFR0_EL1\.CopDbg: model $v( \([A-Za-z0-9]+\))?: KVM needs at least 6 \(Armv8\), or 0" \
 		"$T" compare "$WORK/copdbg$v-max.json" "$FIX/max.json"
 done
@@ -583,17 +655,19 @@ t el1-32bit-copdbg8-ok 0 "can run on a72el1" "$T" compare "$WORK/a72-el1-self.js
 mk a72a64 cortex-a72 --slurpfile fx "$FIX/a64fx.json" '.name = "a72a64" | .registers.id |= with_entries(if (.key | test("^(ID_(PFR[012]|DFR[01]|AFR0|MMFR[0-5]|ISAR[0-6])|MVFR[0-2])_EL1$")) then .value = $fx[0].registers.id[.key] else . end)'
 t cache-pou-added 0 "CLIDR_EL1 = 0x8a200023: a64fx's 0x80000023 with a point of unification added \(LoC 2, LoUIS 1, LoUU 1\), which CTR_EL0\.IDC = 0 on a72a64 requires" \
 	"$T" baseline -o "$WORK/fx-a72.json" "$FIX/a64fx.json" "$WORK/a72a64.json"
-eqv cache-pou-geometry "$(jq -c '[.registers.cache[].value]' "$WORK/fx-a72.json" | cut -d, -f2-)" \
+eqv cache-pou-geometry "$(jq -c '[.registers[] | select(.name | test("^(CTR|CLIDR|CCSIDR)_")) | .value]' "$WORK/fx-a72.json" | cut -d, -f2-)" \
 	"$(jq -c '[.registers.cache | to_entries[] | select(.key != "CTR_EL0" and .key != "CLIDR_EL1") | .value.value]' "$FIX/a64fx.json" | sed 's/^\[/"0x000000008a200023",/')"
 t cache-pou-runs-a64fx 0 "can run on a64fx" "$T" compare "$WORK/fx-a72.json" "$FIX/a64fx.json"
 t cache-pou-runs-a72 0 "can run on a72a64" "$T" compare "$WORK/fx-a72.json" "$WORK/a72a64.json"
 t cache-pou-identity-a72 0 "CLIDR_EL1 = 0x8a200023 and its CCSIDR: cache geometry of a64fx with a point of unification; VMs on a64fx, a72a64 get it" \
 	"$T" baseline --impl-from a72a64 "$FIX/a64fx.json" "$WORK/a72a64.json"
-mk fx-nopou fx-a72 '.registers.cache.CLIDR_EL1.value = "0x0000000080000023"'
+mk fx-nopou fx-a72 'R("CLIDR_EL1").value = "0x0000000080000023"'
 t cache-pou-needed 1 "CLIDR_EL1\.LoC/LoUIS/LoUU: 0x80000023 has no point of unification, which the host's CTR_EL0\.IDC = 0 requires" \
 	"$T" compare "$WORK/fx-nopou.json" "$WORK/a72a64.json"
-jq --slurpfile h "$FIX/cortex-a72.json" --slurpfile m "$WORK/fx-a72.json" \
-	'.registers.cache = ($h[0].registers.cache | map_values(del(.writable)) | .CTR_EL0 = $m[0].registers.cache.CTR_EL0)' \
+"$T" show --json "$FIX/cortex-a72.json" >"$WORK/a72-v3.json"
+# shellcheck disable=SC2016
+jq --slurpfile h "$WORK/a72-v3.json" \
+	'def geo: .value.name | test("^(CLIDR|CCSIDR)_"); .registers = (.registers | with_entries(select(geo | not))) + ($h[0].registers | with_entries(select(geo) | .value |= del(.writable)))' \
 	"$WORK/fx-a72.json" >"$WORK/fx-a72geo.json"
 t cache-pou-small-lines 1 "CCSIDR_EL1\[0\]\.LineSize: 64-byte lines are smaller than the host's CTR_EL0\.DminLine \(256 bytes\)" \
 	"$T" compare "$WORK/fx-a72geo.json" "$FIX/a64fx.json"
@@ -606,7 +680,7 @@ eqv cache-pou-not-added "$(reg "$WORK/fx-n1.json" cache CLIDR_EL1)" 0x0000000080
 printf '{"format": "arm64-cpumodel", "version": 1,,}' >"$WORK/syntax.json"
 head -c 200 "$FIX/max.json" >"$WORK/trunc.json"
 : >"$WORK/empty.json"
-mk v3 max '.version = 3'
+mk v4 max '.version = 4'
 mk v1impl v1host ".implementations = [$IMAX]"
 mk v1pmu v1host '.pmu_counters = 6'
 mk implempty max '.version = 2 | .implementations = []'
@@ -623,15 +697,15 @@ mk noformat max 'del(.format)'
 mk kind max '.kind = "guest"'
 mk unkreg max '.registers.id.ID_FOO_EL1 = {"value": "0x0"}'
 mk wronggroup max '.registers.id.CTR_EL0 = .registers.cache.CTR_EL0'
-mk badval max '.registers.id.ID_AA64ISAR0_EL1.value = "12"'
-mk numval max '.registers.id.ID_AA64ISAR0_EL1.value = 12'
+mk badval max 'R("ID_AA64ISAR0_EL1").value = "12"'
+mk numval max 'R("ID_AA64ISAR0_EL1").value = 12'
 # Hex strings: only "0x" and 1-16 hex digits (strtoull() alone takes more).
 hexbad=0
 for h in '0x-1' '0x 1' '0x0x11' '0x+1' ' 0x1' '0x1 ' '0x1g' '0x' '0x00000000000000011'; do
 	hexbad=$((hexbad + 1))
-	mk "hexv$hexbad" max --arg h "$h" '.registers.id.ID_AA64ISAR0_EL1.value = $h'
+	mk "hexv$hexbad" max --arg h "$h" 'R("ID_AA64ISAR0_EL1").value = $h'
 done
-mk hexw max '.registers.id.ID_AA64ISAR0_EL1.writable = "0x-1"'
+mk hexw max 'R("ID_AA64ISAR0_EL1").writable = "0x-1"'
 mk heximpl max ".version = 2 | .implementations = [$IMAX | .midr = \"0x 1\"]"
 # name, kernel: strings that fit (63, 64 characters); sources: host names
 # (a model's, joined at most 511); no key twice in an object.
@@ -648,13 +722,13 @@ mk srclong max-model --arg n "$L64" '.sources = [range(8) | $n]'
 { head -c -2 "$FIX/max.json"; printf ', "name": "other"}\n'; } >"$WORK/dupname.json"
 jq -c . "$FIX/max.json" | sed 's/"ID_AA64ISAR0_EL1":{\([^}]*\)}/"ID_AA64ISAR0_EL1":{\1,"value":"0x0"}/' >"$WORK/dupval.json"
 jq -c . "$FIX/max.json" | sed 's/"kind":"host"/"kind":"host","\\u006bind":"host"/' >"$WORK/dupesc.json"
-mk wide max '.registers.cache["CCSIDR_EL1[1]"].value = "0x0000000100000000"'
+mk wide max 'R("CCSIDR_EL1[1]").value = "0x0000000100000000"'
 mk unkkey max '.colour = "blue"'
 mk unkfeat max '.vcpu_features += ["has-el2"]'
 mk unkcap max '.capabilities += ["frob"]'
 mk modelcap max-model '.capabilities = ["writable-masks"]'
 for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
-	 "v3:unsupported profile version 3 \(this tool reads versions 1 to 2\)" \
+	 "v4:unsupported profile version 4 \(this tool reads versions 1 to 3\)" \
 	 "v1impl:\"implementations\" needs profile version 2 \(the file says version 1\)" \
 	 "v1pmu:\"pmu_counters\" needs profile version 2 \(the file says version 1\)" \
 	 "implempty:\"implementations\" must be a non-empty array" \
@@ -694,7 +768,7 @@ for i in $(seq "$hexbad"); do
 	t "malformed-hexv$i" 2 "$WORK/hexv$i.json: register ID_AA64ISAR0_EL1: \"value\" must be a hex string" \
 		"$T" baseline -o "$WORK/keep.json" "$FIX/max.json" "$WORK/hexv$i.json"
 done
-t name-option-too-long 2 "--name: longer than 63 characters" \
+t name-option-too-long 2 "--name: 1 to 63 characters" \
 	"$T" baseline --name "$L64" -o "$WORK/keep.json" "$FIX/max.json"
 for i in $(seq 9); do mk "long$i" max --arg n "$(printf 'h%.0s' $(seq 60))$i" '.name = $n'; done
 t baseline-sources-too-long 1 "\"sources\": the 9 hosts' names joined with ',' are longer than 511 characters" \

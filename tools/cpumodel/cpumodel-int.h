@@ -6,6 +6,29 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "arm64-cpumodel.h"
+#include "cpumodel.h"
+
+/* The public handles are the internal structures. */
+struct arm64cm_profile {
+	struct cm_profile p;
+};
+
+struct arm64cm_findings {
+	struct cm_report r;
+};
+
+/* A new handle holding a copy of @p; NULL when out of memory. */
+struct arm64cm_profile *cm_profile_handle(const struct cm_profile *p);
+/* The report of @f, or NULL (findings not wanted). */
+static inline struct cm_report *cm_rep(struct arm64cm_findings *f)
+{
+	return f ? &f->r : NULL;
+}
+
+/* Name of a KVM register id the library knows, or NULL. */
+const char *cm_kvm_id_name(uint64_t id);
+
 /* KVM register index parts (uapi values; checked against the headers in cpumodel-kvm.c). */
 #define CM_KVM_REG_ARM64	0x6000000000000000ULL
 #define CM_KVM_REG_SIZE_U32	0x0020000000000000ULL
@@ -40,6 +63,10 @@ struct cm_regdesc {
 };
 
 extern const struct cm_regdesc cm_regdescs[];
+/* Generated with the tables: names of the CM_NR_ID feature ID register slots. */
+extern const char *const cm_id_slot_names[];
+/* The rule set: a digest of the generated tables. */
+extern const char cm_rules_id[];
 
 bool cm_slot_enc(int slot, int enc[5]);
 int cm_mask_index(const int enc[5]);

@@ -256,6 +256,43 @@ fail:
 }
 
 /*
+ * Is @id in the guest-ABI spaces a profile covers: firmware
+ * pseudo-registers (coproc 0x14), SVE (0x15), hypercall bitmaps (0x16),
+ * the system registers of the ID space (op0 3, CRn 0) except MPIDR_EL1
+ * (the vCPU's topology) and CSSELR_EL1 (state, not identification)?
+ */
+static bool abi_space(uint64_t id)
+{
+	uint64_t cp = id & KVM_REG_ARM_COPROC_MASK;
+	uint32_t enc = id & 0xffff;
+
+	if (cp == KVM_REG_ARM_FW || cp == KVM_REG_ARM64_SVE || cp == KVM_REG_ARM_FW_FEAT_BMAP)
+		return true;
+	if (cp != KVM_REG_ARM64_SYSREG || (enc >> 14) != 3 || ((enc >> 7) & 0xf) != 0)
+		return false;
+	/* MPIDR_EL1 is op0 3, op1 0, CRn 0, CRm 0, op2 5; CSSELR_EL1 has op1 2. */
+	return enc != (3 << 14 | 5) && ((enc >> 11) & 7) != 2;
+}
+
+/* Registers of those spaces the host lists and the library does not model. */
+static void record_unmodelled(int fd, const struct kvm_reg_list *l, struct cm_profile *p)
+{
+	size_t i;
+
+	for (i = 0; i < l->n && p->nr_unmodelled < CM_MAX_UNMODELLED; i++) {
+		struct cm_unmodelled *u = &p->unmodelled[p->nr_unmodelled];
+		uint64_t sz = l->reg[i] & KVM_REG_SIZE_MASK;
+
+		if (!abi_space(l->reg[i]) || cm_slot_by_kvm_id(l->reg[i]) >= 0)
+			continue;
+		u->id = l->reg[i];
+		u->has_val = (sz == KVM_REG_SIZE_U64 || sz == KVM_REG_SIZE_U32) &&
+			     !get_reg(fd, u->id, &u->val);
+		p->nr_unmodelled++;
+	}
+}
+
+/*
  * What vCPU @idx of @v offers: values, masks, listed registers.  The masks
  * are those of this VM: the wide ones if it enabled
  * KVM_CAP_ARM_OOT_FLEET_ID_REGS (probe does, where the kernel has it).
@@ -307,6 +344,7 @@ static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct 
 		if (cm_slot_enc(s, e))
 			p->r[s].mask = masks[cm_mask_index(e)];
 	}
+	record_unmodelled(v->vcpu[idx], l, p);
 	free(l);
 	/* The PMU's event counters, of a vCPU that has a PMU. */
 	if (features & (1u << CM_FEAT_PMU_V3)) {
@@ -457,24 +495,6 @@ static bool model_sets(const struct cm_profile *model, int s)
 	return model->r[s].present && !(s >= CM_SLOT_MIDR && s <= CM_SLOT_AIDR && !model->impl_set);
 }
 
-/* Order of writes: each group only depends on the ones before it. */
-static int apply_order(int *order)
-{
-	int n = 0, s;
-
-	for (s = CM_SLOT_MIDR; s <= CM_SLOT_AIDR; s++)
-		order[n++] = s;
-	for (s = CM_SLOT_ID; s < CM_SLOT_ID + CM_NR_ID; s++)
-		order[n++] = s;
-	order[n++] = CM_SLOT_CTR;
-	order[n++] = CM_SLOT_CLIDR;
-	for (s = CM_SLOT_CCSIDR; s < CM_SLOT_CCSIDR + CM_NR_CCSIDR; s++)
-		order[n++] = s;
-	for (s = CM_SLOT_PSCI; s < CM_NR_SLOTS; s++)
-		order[n++] = s;
-	return n;
-}
-
 struct undo {
 	int vcpu;
 	int slot;	/* a profile slot, or UNDO_PMCR/UNDO_BMAP_2 */
@@ -622,8 +642,7 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		struct cm_report r2 = { 0 };
 
 		bad = cm_compare(model, &v->host, &r2);
-		for (i = 0; i < (int)r2.n; i++)
-			cm_report_add(rep, true, "%s", r2.line[i]);
+		cm_report_copy(rep, &r2, "", false);
 		cm_report_free(&r2);
 		if (bad) {
 			cm_report_add(rep, true, "model %s cannot run on this host: nothing written",
@@ -662,7 +681,7 @@ int cm_apply(struct cm_vm *v, const struct cm_profile *model, unsigned int flags
 		}
 	}
 	free(scoped);
-	n = apply_order(order);
+	n = cm_write_order(order);
 	for (c = 0; c < v->nr_vcpus && !bad; c++) {
 		for (k = 0; k < n && !bad; k++) {
 			int s = order[k], err;

@@ -13,6 +13,7 @@
 #include <string.h>
 #include <json-c/json.h>
 
+#include "arm64-cpumodel.h"
 #include "cpumodel.h"
 #include "cpumodel-int.h"
 
@@ -20,18 +21,14 @@
 
 /* ---- reports ---------------------------------------------------------- */
 
-void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
+static void report_vadd(struct cm_report *rep, int severity, int slot, uint64_t id,
+			const struct cm_field *field, const uint64_t *mv, const uint64_t *hv,
+			const char *fmt, va_list ap)
 {
+	struct arm64cm_finding *it;
 	char *s, **l;
-	va_list ap;
-	int n;
 
-	if (!rep)
-		return;
-	va_start(ap, fmt);
-	n = vasprintf(&s, fmt, ap);
-	va_end(ap);
-	if (n < 0)
+	if (!rep || vasprintf(&s, fmt, ap) < 0)
 		return;
 	l = realloc(rep->line, (rep->n + 1) * sizeof(*l));
 	if (!l) {
@@ -39,9 +36,91 @@ void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
 		return;
 	}
 	rep->line = l;
+	it = realloc(rep->item, (rep->n + 1) * sizeof(*it));
+	if (!it) {
+		free(s);
+		return;
+	}
+	rep->item = it;
+	it += rep->n;
+	memset(it, 0, sizeof(*it));
+	it->severity = severity;
+	it->message = s;
+	if (slot >= 0 && slot < CM_NR_SLOTS) {
+		it->reg = cm_slot_name(slot);
+		it->reg_id = cm_slot_kvm_id(slot);
+	} else if (id) {
+		it->reg = cm_kvm_id_name(id);
+		it->reg_id = id;
+	}
+	if (field) {
+		it->field = field->name;
+		it->rule = cm_rule_name(field->rule);
+	}
+	if (mv && hv) {
+		it->has_values = 1;
+		it->model_value = *mv;
+		it->host_value = *hv;
+	}
 	rep->line[rep->n++] = s;
-	if (error)
+	if (severity == ARM64CM_ERROR)
 		rep->errors++;
+}
+
+void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_vadd(rep, error ? ARM64CM_ERROR : ARM64CM_NOTE, -1, 0, NULL, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void cm_report_warn(struct cm_report *rep, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_vadd(rep, ARM64CM_WARNING, -1, 0, NULL, NULL, NULL, fmt, ap);
+	va_end(ap);
+}
+
+void cm_report_reg(struct cm_report *rep, int severity, int slot, uint64_t id,
+		   const struct cm_field *field, const uint64_t *mv, const uint64_t *hv,
+		   const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	report_vadd(rep, severity, slot, id, field, mv, hv, fmt, ap);
+	va_end(ap);
+}
+
+void cm_report_copy(struct cm_report *rep, const struct cm_report *src, const char *prefix,
+		    bool force_error)
+{
+	size_t i;
+
+	for (i = 0; rep && i < src->n; i++) {
+		const struct arm64cm_finding *it = &src->item[i];
+		struct arm64cm_finding *d;
+		size_t n = rep->n;
+
+		cm_report_add(rep, force_error || it->severity == ARM64CM_ERROR, "%s%s", prefix,
+			      it->message);
+		if (rep->n == n)
+			return;
+		d = &rep->item[n];
+		if (it->severity == ARM64CM_WARNING && !force_error)
+			d->severity = ARM64CM_WARNING;
+		d->reg = it->reg;
+		d->reg_id = it->reg_id;
+		d->field = it->field;
+		d->rule = it->rule;
+		d->has_values = it->has_values;
+		d->model_value = it->model_value;
+		d->host_value = it->host_value;
+	}
 }
 
 void cm_report_free(struct cm_report *rep)
@@ -51,6 +130,7 @@ void cm_report_free(struct cm_report *rep)
 	for (i = 0; i < rep->n; i++)
 		free(rep->line[i]);
 	free(rep->line);
+	free(rep->item);
 	memset(rep, 0, sizeof(*rep));
 }
 
@@ -159,28 +239,23 @@ const struct cm_regdesc *cm_slot_desc(int slot)
 	return NULL;
 }
 
+/* From constant tables only: callers may be threads. */
 const char *cm_slot_name(int slot)
 {
-	static char names[CM_NR_SLOTS][24];
-	const struct cm_regdesc *d;
-	int e[5];
+	static const char *const ccsidr_names[CM_NR_CCSIDR] = {
+		"CCSIDR_EL1[0]", "CCSIDR_EL1[1]", "CCSIDR_EL1[2]", "CCSIDR_EL1[3]",
+		"CCSIDR_EL1[4]", "CCSIDR_EL1[5]", "CCSIDR_EL1[6]", "CCSIDR_EL1[7]",
+		"CCSIDR_EL1[8]", "CCSIDR_EL1[9]", "CCSIDR_EL1[10]", "CCSIDR_EL1[11]",
+		"CCSIDR_EL1[12]", "CCSIDR_EL1[13]",
+	};
 
 	if (slot < 0 || slot >= CM_NR_SLOTS)
 		return "?";
-	if (fixed_names[slot])
-		return fixed_names[slot];
-	if (!names[slot][0]) {
-		d = cm_slot_desc(slot);
-		if (d)
-			snprintf(names[slot], sizeof(names[slot]), "%s", d->name);
-		else if (cm_slot_enc(slot, e))
-			snprintf(names[slot], sizeof(names[slot]), "S%d_%d_C%d_C%d_%d",
-				 e[0], e[1], e[2], e[3], e[4]);
-		else
-			snprintf(names[slot], sizeof(names[slot]), "CCSIDR_EL1[%d]",
-				 slot - CM_SLOT_CCSIDR);
-	}
-	return names[slot];
+	if (slot < CM_SLOT_ID + CM_NR_ID)
+		return cm_id_slot_names[slot - CM_SLOT_ID];
+	if (slot >= CM_SLOT_CCSIDR && slot < CM_SLOT_CCSIDR + CM_NR_CCSIDR)
+		return ccsidr_names[slot - CM_SLOT_CCSIDR];
+	return fixed_names[slot];
 }
 
 int cm_slot_by_name(const char *name)
@@ -191,6 +266,76 @@ int cm_slot_by_name(const char *name)
 		if (!strcmp(cm_slot_name(s), name))
 			return s;
 	return -1;
+}
+
+int cm_slot_by_kvm_id(uint64_t id)
+{
+	int s;
+
+	for (s = 0; s < CM_NR_SLOTS; s++)
+		if (cm_slot_kvm_id(s) == id)
+			return s;
+	return -1;
+}
+
+/* Order of writes: each group only depends on the ones before it. */
+int cm_write_order(int *order)
+{
+	int n = 0, s;
+
+	for (s = CM_SLOT_MIDR; s <= CM_SLOT_AIDR; s++)
+		order[n++] = s;
+	for (s = CM_SLOT_ID; s < CM_SLOT_ID + CM_NR_ID; s++)
+		order[n++] = s;
+	order[n++] = CM_SLOT_CTR;
+	order[n++] = CM_SLOT_CLIDR;
+	for (s = CM_SLOT_CCSIDR; s < CM_SLOT_CCSIDR + CM_NR_CCSIDR; s++)
+		order[n++] = s;
+	for (s = CM_SLOT_PSCI; s < CM_NR_SLOTS; s++)
+		order[n++] = s;
+	return n;
+}
+
+bool cm_model_requires(int slot)
+{
+	return slot >= 0 && slot < CM_NR_SLOTS &&
+	       !(slot >= CM_SLOT_CCSIDR && slot < CM_SLOT_CCSIDR + CM_NR_CCSIDR) &&
+	       !(slot >= CM_SLOT_MIDR && slot <= CM_SLOT_AIDR);
+}
+
+/* Registers outside the profile slots that the library names. */
+static const struct {
+	uint64_t id;
+	const char *name;
+} other_ids[] = {
+	{ CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_FW_BMAP | 3, "VENDOR_HYP_BMAP_2" },
+	{ CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_SYSREG | 3 << 14 | 3 << 11 | 9 << 7 |
+	  12 << 3 | 0, "PMCR_EL0" },
+	{ CM_KVM_REG_ARM64 | 0x0060000000000000ULL | (0x0015ULL << 16) | 0xffff, "SVE_VLS" },
+	{ CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_SYSREG | 3 << 14 | 0 << 11 | 0 << 7 |
+	  0 << 3 | 5, "MPIDR_EL1" },
+	{ CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_SYSREG | 3 << 14 | 3 << 11 | 0 << 7 |
+	  0 << 3 | 7, "DCZID_EL0" },
+};
+
+const char *cm_kvm_id_name(uint64_t id)
+{
+	const struct cm_regdesc *d;
+	size_t i;
+	int s = cm_slot_by_kvm_id(id);
+
+	if (s >= 0)
+		return cm_slot_name(s);
+	for (i = 0; i < ARRAY_SIZE(other_ids); i++)
+		if (other_ids[i].id == id)
+			return other_ids[i].name;
+	if ((id & ~(0xfULL << 52) & ~0xffffULL) == (CM_KVM_REG_ARM64 | CM_KVM_SYSREG)) {
+		for (d = cm_regdescs; d->name; d++)
+			if ((id & 0xffff) == (uint64_t)(d->op0 << 14 | d->op1 << 11 | d->crn << 7 |
+							d->crm << 3 | d->op2))
+				return d->name;
+	}
+	return NULL;
 }
 
 static const char *const feature_names[] = {
@@ -595,7 +740,7 @@ static int parse_u64(const char *s, uint64_t *v)
 static int parse_reg(json_object *o, int slot, struct cm_reg *r, const char *what,
 		     struct cm_report *rep)
 {
-	const char *name = cm_slot_name(slot);
+	const char *name = slot >= 0 ? cm_slot_name(slot) : "(not modelled)";
 	json_object *v, *m;
 
 	if (!json_object_is_type(o, json_type_object) ||
@@ -606,6 +751,10 @@ static int parse_reg(json_object *o, int slot, struct cm_reg *r, const char *wha
 			      what, name);
 		return -1;
 	}
+	if (json_object_object_get_ex(o, "name", &m) && !json_object_is_type(m, json_type_string)) {
+		cm_report_add(rep, true, "%s: register %s: \"name\" must be a string", what, name);
+		return -1;
+	}
 	if (json_object_object_get_ex(o, "writable", &m) &&
 	    (!json_object_is_type(m, json_type_string) ||
 	     parse_u64(json_object_get_string(m), &r->mask))) {
@@ -614,12 +763,14 @@ static int parse_reg(json_object *o, int slot, struct cm_reg *r, const char *wha
 	}
 	json_object_object_foreach(o, key, val) {
 		(void)val;
-		if (strcmp(key, "value") && strcmp(key, "writable") && strcmp(key, "fields")) {
+		if (strcmp(key, "value") && strcmp(key, "writable") && strcmp(key, "fields") &&
+		    strcmp(key, "name")) {
 			cm_report_add(rep, true, "%s: register %s: unknown key \"%s\"", what, name, key);
 			return -1;
 		}
 	}
-	if ((cm_slot_kvm_id(slot) & (0xfULL << 52)) == CM_KVM_REG_SIZE_U32 && r->val >> 32) {
+	if (slot >= 0 && (cm_slot_kvm_id(slot) & (0xfULL << 52)) == CM_KVM_REG_SIZE_U32 &&
+	    r->val >> 32) {
 		cm_report_add(rep, true, "%s: register %s is 32 bits wide, value 0x%llx is not",
 			      what, name, (unsigned long long)r->val);
 		return -1;
@@ -846,7 +997,181 @@ static int parse_str(json_object *v, const char *key, const char *what, char *bu
 	return 0;
 }
 
+/* "0x" and 16 hex digits: a KVM register id as version 3 keys them. */
+static int parse_id(const char *s, uint64_t *id)
+{
+	return strlen(s) == 18 && !parse_u64(s, id) ? 0 : -1;
+}
+
+/* Version 3 "registers": { "0x<KVM id>": { "name": ..., "value": ..., "writable": ... } } */
+static int parse_regs_v3(json_object *val, const char *what, struct cm_profile *p,
+			 struct cm_report *rep)
+{
+	json_object_object_foreach(val, rkey, rval) {
+		uint64_t id;
+		int slot;
+
+		if (parse_id(rkey, &id)) {
+			cm_report_add(rep, true, "%s: register key \"%s\" is not a KVM register id (\"0x\" and 16 hex digits)",
+				      what, rkey);
+			return -1;
+		}
+		slot = cm_slot_by_kvm_id(id);
+		if (slot < 0 && p->is_model) {
+			json_object *n;
+			const char *name = json_object_is_type(rval, json_type_object) &&
+				json_object_object_get_ex(rval, "name", &n) ?
+				json_object_get_string(n) : NULL;
+
+			cm_report_add(rep, true, "%s: register %s (%s): the model sets a register this library does not model, so it cannot apply it",
+				      what, rkey, name ?: cm_kvm_id_name(id) ?: "no name");
+			return -1;
+		}
+		if (slot < 0) {
+			/* A host register a newer library modelled: kept, unmodelled. */
+			struct cm_reg r = { 0 };
+
+			if (p->nr_unmodelled >= CM_MAX_UNMODELLED) {
+				cm_report_add(rep, true, "%s: more than %d unmodelled registers", what,
+					      CM_MAX_UNMODELLED);
+				return -1;
+			}
+			if (!json_object_is_type(rval, json_type_object)) {
+				cm_report_add(rep, true, "%s: register %s must be an object", what, rkey);
+				return -1;
+			}
+			if (parse_reg(rval, -1, &r, what, rep))
+				return -1;
+			p->unmodelled[p->nr_unmodelled++] = (struct cm_unmodelled){ id, true, r.val };
+			continue;
+		}
+		if (p->r[slot].present) {
+			cm_report_add(rep, true, "%s: register %s (%s) twice", what, rkey,
+				      cm_slot_name(slot));
+			return -1;
+		}
+		if (parse_reg(rval, slot, &p->r[slot], what, rep))
+			return -1;
+	}
+	return 0;
+}
+
+/* Version 3 "unmodelled": { "0x<KVM id>": { "name": ..., "value": ... } } (hosts). */
+static int parse_unmodelled(json_object *val, const char *what, struct cm_profile *p,
+			    struct cm_report *rep)
+{
+	if (p->is_model || !json_object_is_type(val, json_type_object)) {
+		cm_report_add(rep, true, "%s: \"unmodelled\" must be an object, in host profiles only",
+			      what);
+		return -1;
+	}
+	json_object_object_foreach(val, rkey, rval) {
+		struct cm_unmodelled *u = &p->unmodelled[p->nr_unmodelled];
+		json_object *v;
+
+		if (p->nr_unmodelled >= CM_MAX_UNMODELLED) {
+			cm_report_add(rep, true, "%s: more than %d unmodelled registers", what,
+				      CM_MAX_UNMODELLED);
+			return -1;
+		}
+		memset(u, 0, sizeof(*u));
+		if (parse_id(rkey, &u->id) || cm_slot_by_kvm_id(u->id) >= 0 ||
+		    !json_object_is_type(rval, json_type_object)) {
+			cm_report_add(rep, true, "%s: \"unmodelled\": \"%s\" must be the KVM id of a register the library does not model, with an object",
+				      what, rkey);
+			return -1;
+		}
+		json_object_object_foreach(rval, k, kv) {
+			if (!strcmp(k, "name") && json_object_is_type(kv, json_type_string))
+				continue;
+			if (!strcmp(k, "value") && json_object_is_type(kv, json_type_string) &&
+			    !parse_u64(json_object_get_string(kv), &u->val))
+				continue;
+			cm_report_add(rep, true, "%s: \"unmodelled\" %s: \"%s\" must be \"name\" (a string) or \"value\" (a hex string)",
+				      what, rkey, k);
+			return -1;
+		}
+		u->has_val = json_object_object_get_ex(rval, "value", &v);
+		p->nr_unmodelled++;
+	}
+	return 0;
+}
+
+/* "writer": { "library": "1.0.0", "rules": "rules-..." } (version 3). */
+static int parse_writer(json_object *val, const char *what, struct cm_profile *p,
+			struct cm_report *rep)
+{
+	json_object *l, *r;
+
+	if (!json_object_is_type(val, json_type_object) || json_object_object_length(val) != 2 ||
+	    !json_object_object_get_ex(val, "library", &l) ||
+	    !json_object_object_get_ex(val, "rules", &r)) {
+		cm_report_add(rep, true, "%s: \"writer\" must be an object with \"library\" and \"rules\"",
+			      what);
+		return -1;
+	}
+	if (parse_str(l, "writer.library", what, p->writer, sizeof(p->writer), rep) ||
+	    parse_str(r, "writer.rules", what, p->rules, sizeof(p->rules), rep))
+		return -1;
+	return 0;
+}
+
+/* Keys every profile of @version has, by kind (NULL-terminated). */
+static const char *missing_key(json_object *root, int version, bool model)
+{
+	static const char *const all[] = { "name", "vcpu_features", "pvtime", "registers", NULL };
+	static const char *const host[] = { "kernel", "capabilities", NULL };
+	static const char *const mdl[] = { "sources", NULL };
+	const char *const *k;
+
+	for (k = all; *k; k++)
+		if (!json_object_object_get_ex(root, *k, NULL))
+			return *k;
+	for (k = model ? mdl : host; *k; k++)
+		if (!json_object_object_get_ex(root, *k, NULL))
+			return *k;
+	if (version >= 3 && !json_object_object_get_ex(root, "writer", NULL))
+		return "writer";
+	return NULL;
+}
+
+/* A model that leaves registers to the host: an error unless @partial. */
+static int check_complete(const struct cm_profile *p, const char *what, bool partial,
+			  struct cm_report *rep)
+{
+	int s, n = 0;
+	char list[1024];
+	size_t o = 0;
+
+	if (!p->is_model)
+		return 0;
+	list[0] = 0;
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		if (!cm_model_requires(s) || p->r[s].present)
+			continue;
+		n++;
+		if (partial)
+			cm_report_reg(rep, ARM64CM_WARNING, s, 0, NULL, NULL, NULL,
+				      "%s: %s: left to the host (partial model): a VM sees each host's value",
+				      what, cm_slot_name(s));
+		else if (o < sizeof(list))
+			o += (size_t)snprintf(list + o, sizeof(list) - o, "%s%s", n > 1 ? ", " : "",
+					      cm_slot_name(s));
+	}
+	if (!n || partial)
+		return 0;
+	cm_report_add(rep, true, "%s: the model sets no value for %d register%s (%s): a complete model sets every feature ID register, CTR_EL0, CLIDR_EL1, the firmware registers and hypercall bitmaps; use --partial (ARM64CM_LOAD_PARTIAL) to leave them to each host",
+		      what, n, n > 1 ? "s" : "", list);
+	return -1;
+}
+
 int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm_report *rep)
+{
+	return cm_parse_ext(text, what, 0, p, rep);
+}
+
+int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct cm_profile *p,
+		 struct cm_report *rep)
 {
 	struct json_tokener *tok = json_tokener_new();
 	enum json_tokener_error jerr;
@@ -908,6 +1233,15 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 		goto out;
 	}
 	p->is_model = !strcmp(kind, "model");
+	{
+		const char *k = missing_key(root, version, p->is_model);
+
+		if (k) {
+			cm_report_add(rep, true, "%s: required key \"%s\" missing (a %s profile of version %d has it)",
+				      what, k, kind, version);
+			goto out;
+		}
+	}
 
 	json_object_object_foreach(root, key, val) {
 		if (!strcmp(key, "format") || !strcmp(key, "version") || !strcmp(key, "kind") ||
@@ -992,10 +1326,21 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 				p->pmu_counters_set = true;
 				p->pmu_counters = (unsigned int)json_object_get_int64(val);
 			}
+		} else if (!strcmp(key, "writer") && version >= 3) {
+			if (parse_writer(val, what, p, rep))
+				goto out;
+		} else if (!strcmp(key, "unmodelled") && version >= 3) {
+			if (parse_unmodelled(val, what, p, rep))
+				goto out;
 		} else if (!strcmp(key, "registers")) {
 			if (!json_object_is_type(val, json_type_object)) {
 				cm_report_add(rep, true, "%s: \"registers\" must be an object", what);
 				goto out;
+			}
+			if (version >= 3) {
+				if (parse_regs_v3(val, what, p, rep))
+					goto out;
+				continue;
 			}
 			json_object_object_foreach(val, gkey, gval) {
 				int g, slot;
@@ -1024,6 +1369,8 @@ int cm_parse(const char *text, const char *what, struct cm_profile *p, struct cm
 		}
 	}
 	p->impl_set = p->r[CM_SLOT_MIDR].present;
+	if (check_complete(p, what, flags & CM_LOAD_PARTIAL, rep))
+		goto out;
 	if (p->is_model && p->features & ~CM_FEATURES) {
 		cm_report_add(rep, true, "%s: unsupported vCPU feature", what);
 		goto out;
@@ -1052,6 +1399,12 @@ out_tok:
 
 int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep)
 {
+	return cm_load_ext(path, 0, p, rep) ? -1 : 0;
+}
+
+int cm_load_ext(const char *path, unsigned int flags, struct cm_profile *p,
+		struct cm_report *rep)
+{
 	FILE *f = fopen(path, "r");
 	size_t n = 0, cap = 0;
 	char *buf = NULL, *nb;
@@ -1059,7 +1412,7 @@ int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep)
 
 	if (!f) {
 		cm_report_add(rep, true, "%s: %s", path, strerror(errno));
-		return -1;
+		return ARM64CM_BAD_INPUT;
 	}
 	for (;;) {
 		if (n + 4096 + 1 > cap) {
@@ -1069,7 +1422,7 @@ int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep)
 				free(buf);
 				fclose(f);
 				cm_report_add(rep, true, "%s: out of memory", path);
-				return -1;
+				return ARM64CM_HOST_ERROR;
 			}
 			buf = nb;
 		}
@@ -1083,21 +1436,21 @@ int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep)
 		cm_report_add(rep, true, "%s: read error", path);
 		fclose(f);
 		free(buf);
-		return -1;
+		return ARM64CM_HOST_ERROR;
 	}
 	fclose(f);
 	buf[n] = 0;
 	if (!n) {
 		cm_report_add(rep, true, "%s: empty file, not a profile", path);
 		free(buf);
-		return -1;
+		return ARM64CM_BAD_INPUT;
 	}
 	if (strlen(buf) != n) {
 		cm_report_add(rep, true, "%s: not a text file (NUL byte)", path);
 		free(buf);
-		return -1;
+		return ARM64CM_BAD_INPUT;
 	}
-	ret = cm_parse(buf, path, p, rep);
+	ret = cm_parse_ext(buf, path, flags, p, rep) ? ARM64CM_BAD_INPUT : ARM64CM_OK;
 	free(buf);
 	return ret;
 }
@@ -1112,20 +1465,22 @@ static json_object *hex(uint64_t v)
 
 char *cm_to_json(const struct cm_profile *p)
 {
-	json_object *root = json_object_new_object(), *a, *regs, *grp[CM_NR_GROUPS];
+	json_object *root = json_object_new_object(), *a, *regs;
 	struct cm_impl impls[CM_MAX_IMPLS];
-	char *out, *save, *tok;
-	int g, s, b, nimpls = cm_impls(p, impls);
+	char *out, *save, *tok, key[24];
+	int s, b, k, nimpls = cm_impls(p, impls), order[CM_NR_SLOTS];
 
 	/* A host lists its implementations when it has more than one. */
 	if (!p->is_model && nimpls < 2)
 		nimpls = 0;
 	json_object_object_add(root, "format", json_object_new_string(CM_FORMAT));
-	/* The lowest version that holds the content: older tools read it. */
-	json_object_object_add(root, "version",
-			       json_object_new_int(nimpls || p->pmu_counters_set ? 2 : 1));
+	json_object_object_add(root, "version", json_object_new_int(CM_FORMAT_VERSION));
 	json_object_object_add(root, "kind", json_object_new_string(p->is_model ? "model" : "host"));
 	json_object_object_add(root, "name", json_object_new_string(p->name));
+	a = json_object_new_object();
+	json_object_object_add(a, "library", json_object_new_string(arm64cm_version()));
+	json_object_object_add(a, "rules", json_object_new_string(cm_rules_id));
+	json_object_object_add(root, "writer", a);
 	if (p->is_model) {
 		char buf[sizeof(p->sources)];
 
@@ -1171,24 +1526,41 @@ char *cm_to_json(const struct cm_profile *p)
 		json_object_object_add(root, "implementations", a);
 	}
 
+	/* Keyed by KVM register id, in write order; the name is an annotation. */
 	regs = json_object_new_object();
-	for (g = 0; g < CM_NR_GROUPS; g++)
-		grp[g] = json_object_new_object();
-	for (s = 0; s < CM_NR_SLOTS; s++) {
-		const struct cm_reg *r = &p->r[s];
+	cm_write_order(order);
+	for (k = 0; k < CM_NR_SLOTS; k++) {
+		const struct cm_reg *r = &p->r[order[k]];
 		json_object *o;
 
+		s = order[k];
 		if (!r->present)
 			continue;
 		o = json_object_new_object();
+		json_object_object_add(o, "name", json_object_new_string(cm_slot_name(s)));
 		json_object_object_add(o, "value", hex(r->val));
 		if (!p->is_model && r->mask)
 			json_object_object_add(o, "writable", hex(r->mask));
-		json_object_object_add(grp[cm_slot_group(s)], cm_slot_name(s), o);
+		snprintf(key, sizeof(key), "0x%016llx", (unsigned long long)cm_slot_kvm_id(s));
+		json_object_object_add(regs, key, o);
 	}
-	for (g = 0; g < CM_NR_GROUPS; g++)
-		json_object_object_add(regs, group_keys[g], grp[g]);
 	json_object_object_add(root, "registers", regs);
+	if (!p->is_model && p->nr_unmodelled) {
+		a = json_object_new_object();
+		for (k = 0; k < p->nr_unmodelled; k++) {
+			const struct cm_unmodelled *u = &p->unmodelled[k];
+			json_object *o = json_object_new_object();
+			const char *n = cm_kvm_id_name(u->id);
+
+			if (n)
+				json_object_object_add(o, "name", json_object_new_string(n));
+			if (u->has_val)
+				json_object_object_add(o, "value", hex(u->val));
+			snprintf(key, sizeof(key), "0x%016llx", (unsigned long long)u->id);
+			json_object_object_add(a, key, o);
+		}
+		json_object_object_add(root, "unmodelled", a);
+	}
 
 	out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
 						    JSON_C_TO_STRING_SPACED |
@@ -1579,6 +1951,7 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 	for (f = d ? d->fields : NULL; f && f->name; f++) {
 		uint64_t fm = cm_field_mask(f);
 		int64_t mv = cm_field_get(f, m->val), hv = cm_field_get(f, h->val);
+		uint64_t umv = (uint64_t)mv, uhv = (uint64_t)hv;
 		const char *refused = kvm_refuses(slot, f, mv, fc);
 
 		/* Only a VM that enabled the capability has its checks. */
@@ -1590,7 +1963,8 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 			continue;
 		checked |= diff & fm;
 		if (refused) {
-			cm_report_add(rep, true, "%s.%s: model %s: %s", cm_slot_name(slot), f->name,
+			cm_report_reg(rep, ARM64CM_ERROR, slot, 0, f, &umv, &uhv,
+				      "%s.%s: model %s: %s", cm_slot_name(slot), f->name,
 				      cm_field_value_str(f, mv, a, sizeof(a)), refused);
 			bad++;
 		} else if ((h->mask & fm) != fm || f->rule == CM_RULE_NONE) {
@@ -1604,12 +1978,14 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 				why = " in a VM with SVE, which requires FP16 (KVM_CAP_ARM_OOT_FLEET_ID_REGS changes FP and AdvSIMD only without the sve vCPU feature)";
 			else if (retired_mask(slot) & fm)
 				why = " (guest-observable: KVM_CAP_ARM_OOT_FLEET_ID_REGS does not make it writable, although its first revision did)";
-			cm_report_add(rep, true, "%s.%s: model %s, host %s, and this host does not let a VMM change it%s",
+			cm_report_reg(rep, ARM64CM_ERROR, slot, 0, f, &umv, &uhv,
+				      "%s.%s: model %s, host %s, and this host does not let a VMM change it%s",
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, mv, a, sizeof(a)),
 				      cm_field_value_str(f, hv, b, sizeof(b)), why);
 			bad++;
 		} else if (!cm_field_ok(f, mv, hv)) {
-			cm_report_add(rep, true, "%s.%s: model %s, host limit %s (%s%s)",
+			cm_report_reg(rep, ARM64CM_ERROR, slot, 0, f, &umv, &uhv,
+				      "%s.%s: model %s, host limit %s (%s%s)",
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, mv, a, sizeof(a)),
 				      cm_field_value_str(f, hv, b, sizeof(b)), cm_rule_name(f->rule),
 				      f->sign ? ", signed" : "");
@@ -1617,7 +1993,8 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 		}
 	}
 	if (diff & ~checked) {
-		cm_report_add(rep, true, "%s: model 0x%016llx, host 0x%016llx differ in bits 0x%016llx (%s), which this host does not let a VMM change",
+		cm_report_reg(rep, ARM64CM_ERROR, slot, 0, NULL, &m->val, &h->val,
+			      "%s: model 0x%016llx, host 0x%016llx differ in bits 0x%016llx (%s), which this host does not let a VMM change",
 			      cm_slot_name(slot), (unsigned long long)m->val, (unsigned long long)h->val,
 			      (unsigned long long)(diff & ~checked),
 			      cm_field_names(slot, diff & ~checked, n, sizeof(n)));
@@ -1629,7 +2006,7 @@ static int compare_sysreg(int slot, const struct cm_reg *m, const struct cm_reg 
 	 */
 	if (fc->model && fc->host && !fc->sve && slot == cm_slot_by_name("ID_AA64PFR0_EL1") &&
 	    fleet_fp_simd_ok(m->val, h->val, n, sizeof(n))) {
-		cm_report_add(rep, true, "%s", n);
+		cm_report_reg(rep, ARM64CM_ERROR, slot, 0, NULL, &m->val, &h->val, "%s", n);
 		bad++;
 	}
 	return bad;
@@ -1750,6 +2127,17 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 			break;
 		}
 	}
+	/* What the host has that no model describes: the VM gets the host's. */
+	for (b = 0; b < host_full->nr_unmodelled; b++) {
+		const struct cm_unmodelled *u = &host_full->unmodelled[b];
+		char val[40] = "";
+
+		if (u->has_val)
+			snprintf(val, sizeof(val), " 0x%llx", (unsigned long long)u->val);
+		cm_report_reg(rep, ARM64CM_WARNING, -1, u->id, NULL, NULL, NULL,
+			      "%s (KVM id 0x%016llx): the host's KVM has it and this library does not model it: a VM gets the host's value%s, whatever the model",
+			      cm_kvm_id_name(u->id) ?: "register", (unsigned long long)u->id, val);
+	}
 	return bad;
 }
 
@@ -1814,7 +2202,8 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 			continue;
 		host_list(hosts, n, f, slot, list, sizeof(list));
 		if (fixed == -2) {
-			cm_report_add(rep, true, "%s.%s: hosts differ (%s) and hosts that do not let a VMM change it disagree%s",
+			cm_report_reg(rep, ARM64CM_ERROR, slot, 0, f, NULL, NULL,
+				      "%s.%s: hosts differ (%s) and hosts that do not let a VMM change it disagree%s",
 				      cm_slot_name(slot), f->name, list, hint);
 			bad++;
 			continue;
@@ -1831,7 +2220,8 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		}
 		for (i = 0; i < n; i++) {
 			if (!cm_field_ok(f, v, cm_field_get(f, hosts[i].r[slot].val))) {
-				cm_report_add(rep, true, "%s.%s: hosts differ (%s); %s cannot change it and %s cannot run its value%s",
+				cm_report_reg(rep, ARM64CM_ERROR, slot, 0, f, NULL, NULL,
+					      "%s.%s: hosts differ (%s); %s cannot change it and %s cannot run its value%s",
 					      cm_slot_name(slot), f->name, list,
 					      fixed >= 0 ? hosts[fixed].name : "no host",
 					      hosts[i].name, hint);
@@ -1852,7 +2242,7 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 				if (cm_field_get(f, hosts[i].r[slot].val) == v)
 					o += snprintf(by + o, sizeof(by) - o, "%s%s",
 						      o ? ", " : "; limited by ", hosts[i].name);
-			cm_report_add(rep, false, "%s.%s = %s (%s%s%s): %s%s",
+			cm_report_reg(rep, ARM64CM_NOTE, slot, 0, f, NULL, NULL, "%s.%s = %s (%s%s%s): %s%s",
 				      cm_slot_name(slot), f->name, cm_field_value_str(f, v, a, sizeof(a)),
 				      fixed >= 0 ? "fixed on " : cm_rule_name(f->rule),
 				      fixed >= 0 ? hosts[fixed].name : "",
@@ -1864,7 +2254,8 @@ static int baseline_sysreg(const struct cm_profile *hosts, int n, int slot,
 		uint64_t diff = (hosts[i].r[slot].val ^ hosts[0].r[slot].val) & ~covered;
 
 		if (diff) {
-			cm_report_add(rep, true, "%s: bits 0x%016llx differ between %s and %s and no field rule covers them",
+			cm_report_reg(rep, ARM64CM_ERROR, slot, 0, NULL, NULL, NULL,
+				      "%s: bits 0x%016llx differ between %s and %s and no field rule covers them",
 				      cm_slot_name(slot), (unsigned long long)diff, hosts[0].name,
 				      hosts[i].name);
 			bad++;
@@ -1964,11 +2355,12 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 			      hosts[cand].name);
 		for (i = 0; i < n; i++) {
 			struct cm_report r2 = { 0 };
-			size_t j;
+
+			char pre[80];
 
 			cm_check_cache(&t, &hosts[i], &r2);
-			for (j = 0; j < r2.n; j++)
-				cm_report_add(rep, true, "%s: %s", hosts[i].name, r2.line[j]);
+			snprintf(pre, sizeof(pre), "%s: ", hosts[i].name);
+			cm_report_copy(rep, &r2, pre, true);
 			cm_report_free(&r2);
 		}
 		return 1;
@@ -2006,7 +2398,7 @@ static int baseline_cache(const struct cm_profile *hosts, int n, int prefer,
 	return 0;
 }
 
-static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
+static int baseline_views(const struct cm_profile *hosts, int n, int impl_from, bool partial,
 			  const char *fleet_hint, struct cm_profile *m, struct cm_report *rep);
 
 /*
@@ -2104,6 +2496,42 @@ static void baseline_fleet(const struct cm_profile *hosts, int n, struct cm_prof
 	field_list(bits, list, len);
 }
 
+/* Registers the library does not model that the hosts do not agree on. */
+static void baseline_unmodelled(const struct cm_profile *hosts, int n, struct cm_report *rep)
+{
+	int i, j, k, l;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < hosts[i].nr_unmodelled; k++) {
+			const struct cm_unmodelled *u = &hosts[i].unmodelled[k];
+			const char *why = NULL;
+
+			/* Reported once, at its first host. */
+			for (j = 0; j < i; j++)
+				for (l = 0; l < hosts[j].nr_unmodelled; l++)
+					if (hosts[j].unmodelled[l].id == u->id)
+						goto next;
+			for (j = 0; j < n && !why; j++) {
+				for (l = 0; l < hosts[j].nr_unmodelled; l++)
+					if (hosts[j].unmodelled[l].id == u->id)
+						break;
+				if (l == hosts[j].nr_unmodelled)
+					why = "not every host has it";
+				else if (hosts[j].unmodelled[l].has_val != u->has_val ||
+					 hosts[j].unmodelled[l].val != u->val)
+					why = "the hosts' values differ";
+			}
+			if (why)
+				cm_report_reg(rep, ARM64CM_WARNING, -1, u->id, NULL, NULL, NULL,
+					      "%s (KVM id 0x%016llx): not modelled by this library and %s: VMs see each host's own",
+					      cm_kvm_id_name(u->id) ?: "register",
+					      (unsigned long long)u->id, why);
+next:
+			;
+		}
+	}
+}
+
 int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, unsigned int flags,
 		    const char *name, struct cm_profile *m, struct cm_report *rep)
 {
@@ -2147,7 +2575,7 @@ int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, u
 	for (i = 0; i < n; i++)
 		host_view(&hosts_full[i], features, fleet, &hosts[i]);
 	snprintf(m->name, sizeof(m->name), "%s", name);
-	ret = baseline_views(hosts, n, impl_from, hint, m, rep);
+	ret = baseline_views(hosts, n, impl_from, flags & CM_BASELINE_PARTIAL, hint, m, rep);
 	if (!ret && fleet)
 		baseline_fleet(hosts, n, m, poolable, sizeof(poolable));
 	if (with && with < n && !(flags & CM_BASELINE_NO_FLEET)) {
@@ -2171,16 +2599,18 @@ int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, u
 				      "not every host offers it");
 	for (i = 0; i < n && !ret; i++) {
 		struct cm_report r2 = { 0 };
-		size_t k;
 
 		/* The model must pass compare on every host: proof, not hope. */
 		if (cm_compare(m, &hosts_full[i], &r2)) {
-			for (k = 0; k < r2.n; k++)
-				cm_report_add(rep, true, "%s: %s", hosts_full[i].name, r2.line[k]);
+			char pre[80];
+
+			snprintf(pre, sizeof(pre), "%s: ", hosts_full[i].name);
+			cm_report_copy(rep, &r2, pre, false);
 			ret = -1;
 		}
 		cm_report_free(&r2);
 	}
+	baseline_unmodelled(hosts_full, n, rep);
 	if (!ret && poolable[0])
 		cm_report_add(rep, false, "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS (its VMs enable it before creating vCPUs), which makes poolable: %s",
 			      poolable);
@@ -2188,7 +2618,7 @@ int cm_baseline_ext(const struct cm_profile *hosts_full, int n, int impl_from, u
 	return ret;
 }
 
-static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
+static int baseline_views(const struct cm_profile *hosts, int n, int impl_from, bool partial,
 			  const char *fleet_hint, struct cm_profile *m, struct cm_report *rep)
 {
 	char list[512];
@@ -2225,13 +2655,16 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from,
 			m->r[s].present = false;
 			continue;
 		}
-		if (!m->r[s].present) {
-			for (i = 0; i < n; i++)
-				if (hosts[i].r[s].present) {
-					cm_report_add(rep, false, "%s: left out, not every host's KVM has it",
-						      cm_slot_name(s));
-					break;
-				}
+		if (!m->r[s].present && cm_model_requires(s)) {
+			for (i = 0; i < n && hosts[i].r[s].present; i++)
+				;
+			/* A complete model sets it; a partial one leaves it to each host. */
+			cm_report_reg(rep, partial ? ARM64CM_WARNING : ARM64CM_ERROR, s, 0, NULL,
+				      NULL, NULL, "%s: %s's KVM does not have it%s", cm_slot_name(s),
+				      hosts[i < n ? i : 0].name,
+				      partial ? "; left to each host (partial model)" :
+				      ": no complete model (--partial leaves it to each host)");
+			bad += !partial;
 		}
 	}
 

@@ -24,11 +24,13 @@
 #define CM_FORMAT		"arm64-cpumodel"
 /*
  * The newest profile format this library reads (it reads every older one)
- * and writes.  A profile is written with the lowest version that holds its
- * content: version 2 adds "implementations" and "pmu_counters".
+ * and the one it writes.  Version 2 added "implementations" and
+ * "pmu_counters"; version 3 keys registers by their KVM register id (the
+ * name is an annotation) and adds "writer" and "unmodelled".
  */
-#define CM_FORMAT_VERSION	2
+#define CM_FORMAT_VERSION	3
 #define CM_MAX_IMPLS		32
+#define CM_MAX_UNMODELLED	32
 
 /* Register slots of a profile; see cm_slot_name() for their names. */
 enum {
@@ -97,6 +99,17 @@ struct cm_impl {
 	uint64_t midr, revidr, aidr;
 };
 
+/*
+ * A register the host's KVM lists in the guest-ABI spaces (firmware
+ * pseudo-registers, hypercall bitmaps, SVE, the ID space) that the library
+ * does not model: recorded by probe, warned about by compare.
+ */
+struct cm_unmodelled {
+	uint64_t id;
+	bool has_val;		/* registers wider than 64 bits have none */
+	uint64_t val;
+};
+
 struct cm_reg {
 	bool present;		/* the host's KVM lists it / the model sets it */
 	uint64_t val;
@@ -127,18 +140,49 @@ struct cm_profile {
 	/* PMCR_EL0.N, the PMU's event counters (pmu-v3), if recorded/set. */
 	bool pmu_counters_set;
 	unsigned int pmu_counters;
+	/* Host: registers listed but not modelled. */
+	int nr_unmodelled;
+	struct cm_unmodelled unmodelled[CM_MAX_UNMODELLED];
+	/* The library version and rule set (cm_rules_id) that wrote it ("" before version 3). */
+	char writer[32];
+	char rules[32];
 };
 
-/* Lines of findings (errors, explanations), each naming register and field. */
+/*
+ * Findings (errors, warnings, explanations), each naming register and
+ * field: the text lines, and the same as structured findings (item[i] is
+ * line[i]; struct arm64cm_finding of the public header).
+ */
+struct arm64cm_finding;
 struct cm_report {
 	char **line;
 	size_t n;
 	size_t errors;
+	struct arm64cm_finding *item;
 };
 
 void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* A warning: neither an error nor a plain explanation. */
+void cm_report_warn(struct cm_report *rep, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/*
+ * A finding about register @slot (or KVM id @id when @slot < 0), field
+ * @field (NULL: the register), with the model's and host's values of the
+ * field (or register) when @mv/@hv are not NULL.
+ */
+struct cm_field;
+void cm_report_reg(struct cm_report *rep, int severity, int slot, uint64_t id,
+		   const struct cm_field *field, const uint64_t *mv, const uint64_t *hv,
+		   const char *fmt, ...)
+	__attribute__((format(printf, 8, 9)));
 void cm_report_free(struct cm_report *rep);
+/*
+ * Append @src's findings to @rep, each prefixed with @prefix (may be ""),
+ * keeping register, field, values; @force_error: every one as an error.
+ */
+void cm_report_copy(struct cm_report *rep, const struct cm_report *src, const char *prefix,
+		    bool force_error);
 
 /* Names, KVM register indexes and field descriptions. */
 const char *cm_slot_name(int slot);
@@ -177,10 +221,33 @@ const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len);
  */
 int cm_impls(const struct cm_profile *p, struct cm_impl *out);
 
-/* JSON (json-c).  Load/parse: 0 or -1 with a message in @rep. */
+/*
+ * JSON (json-c).  Load/parse: 0 or -1 with a message in @rep.  A model
+ * must set every register of cm_model_requires() unless @flags has
+ * CM_LOAD_PARTIAL (ARM64CM_LOAD_PARTIAL): then each register it leaves to
+ * the host is a warning.  cm_load_ext() returns ARM64CM_OK, _BAD_INPUT
+ * (the file is not a valid profile, or cannot be opened) or _HOST_ERROR
+ * (out of memory, read error).
+ */
+#define CM_LOAD_PARTIAL		(1u << 0)
 int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep);
 int cm_parse(const char *text, const char *what, struct cm_profile *p,
 	     struct cm_report *rep);
+int cm_load_ext(const char *path, unsigned int flags, struct cm_profile *p,
+		struct cm_report *rep);
+int cm_parse_ext(const char *text, const char *what, unsigned int flags,
+		 struct cm_profile *p, struct cm_report *rep);
+/*
+ * Does a complete model set register @slot?  The feature ID registers,
+ * CTR_EL0, CLIDR_EL1 (and the CCSIDR it describes), the firmware
+ * pseudo-registers and the hypercall bitmaps; not MIDR/REVIDR/AIDR (a
+ * model may keep each host's identity).
+ */
+bool cm_model_requires(int slot);
+/* Slots in write order (dependencies first); returns CM_NR_SLOTS. */
+int cm_write_order(int *order);
+/* The slot of KVM register id @id, or -1. */
+int cm_slot_by_kvm_id(uint64_t id);
 /* Returns a malloc'ed JSON text. */
 char *cm_to_json(const struct cm_profile *p);
 int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep);
@@ -209,6 +276,11 @@ int cm_baseline(const struct cm_profile *hosts, int n, int impl_from,
  * (vm_caps).  CM_BASELINE_NO_FLEET: never (mainline's masks).
  */
 #define CM_BASELINE_NO_FLEET	(1u << 0)
+/*
+ * CM_BASELINE_PARTIAL: a register some host lacks is left to each host
+ * (a warning) instead of failing the baseline.
+ */
+#define CM_BASELINE_PARTIAL	(1u << 1)
 int cm_baseline_ext(const struct cm_profile *hosts, int n, int impl_from, unsigned int flags,
 		    const char *name, struct cm_profile *model, struct cm_report *rep);
 

@@ -1,34 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * arm64-cpumodel: guest CPU models for KVM/arm64 fleets.
+ * arm64-cpumodel: guest CPU models for KVM/arm64 fleets.  A client of
+ * libarm64cpumodel's public interface (arm64-cpumodel.h) only.  Commands
+ * and options: usage below, man page arm64-cpumodel(1).
  *
- *   probe    [--name NAME] [-o FILE]          this host's profile (JSON)
- *   show     [--json] PROFILE                 a profile, decoded by field
- *                                             (--json: checked and rewritten
- *                                             as this version writes it)
- *   baseline [--name NAME] [--impl-from HOST] [--no-fleet] [-o FILE] HOST.json...
- *                                             (--no-fleet: without
- *                                             KVM_CAP_ARM_OOT_FLEET_ID_REGS)
- *   compare  MODEL HOST.json                  can MODEL run on that host?
- *   apply    MODEL [--vcpus N] [--no-precheck] [--no-verify]
- *            [--discovery | --no-discovery]
- *            write MODEL to a new VM, then verify from userspace and guest
- *
- * Exit status: 0 success/compatible, 1 incompatible or rejected,
- * 2 bad usage or input.  Nothing is written (-o) on failure.
+ * Exit status: 0 ok/compatible, 1 incompatible, rejected or drift, 2 bad
+ * usage or input, 3 host, KVM or output error (enum arm64cm_status).
+ * Nothing is written (-o) on failure.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "cpumodel.h"
-#include "cpumodel-int.h"
+#include "arm64-cpumodel.h"
+#include "cmd.h"
 
-#define EXIT_INCOMPATIBLE	1
-#define EXIT_USAGE		2
-#define EXIT_SYSTEM		3	/* host/system error: writing the output failed */
+#define STR_(x)	#x
+#define STR(x)	STR_(x)
+/* The tool is released with the library. */
+#define TOOL_VERSION	STR(ARM64CM_VERSION_MAJOR) "." STR(ARM64CM_VERSION_MINOR) "." \
+			STR(ARM64CM_VERSION_PATCH)
+
+#define EXIT_INCOMPATIBLE	ARM64CM_INCOMPATIBLE
+#define EXIT_USAGE		ARM64CM_BAD_INPUT
+#define EXIT_SYSTEM		ARM64CM_HOST_ERROR
 
 /*
  * Flush and close standard output; a write error (a full disk, a closed
@@ -55,171 +53,188 @@ static int close_stdout(int status)
 	return EXIT_SYSTEM;
 }
 
-/* --name: a profile holds at most 63 characters, never cut. */
-static int name_too_long(const char *name)
-{
-	if (strlen(name) < sizeof(((struct cm_profile *)0)->name))
-		return 0;
-	fprintf(stderr, "--name: longer than %zu characters\n",
-		sizeof(((struct cm_profile *)0)->name) - 1);
-	return 1;
-}
+static const struct {
+	const char *cmd, *usage, *help;
+} usages[] = {
+	{ "probe", "probe [--name NAME] [-o FILE]",
+	  "Record this host's guest ABI (a host profile) from a scratch VM." },
+	{ "show", "show [--json] [--partial] PROFILE",
+	  "Print a profile decoded by field; --json: checked and rewritten in the\n"
+	  "newest format." },
+	{ "baseline",
+	  "baseline [--name NAME] [--impl-from HOST] [--no-fleet] [--partial] [--json]\n"
+	  "                  [-o FILE] HOST.json...",
+	  "The most capable model every host can run.  --no-fleet: mainline's masks\n"
+	  "only (no KVM_CAP_ARM_OOT_FLEET_ID_REGS); --partial: a register some host\n"
+	  "lacks is left to each host instead of failing; --json: the findings as\n"
+	  "JSON on standard error." },
+	{ "compare", "compare [--json] [--partial] MODEL HOST.json",
+	  "Can MODEL run on the host HOST.json was probed on?  --json: the findings\n"
+	  "as a JSON array on standard output." },
+	{ "apply",
+	  "apply MODEL [--vcpus N] [--no-precheck] [--no-verify] [--partial]\n"
+	  "               [--discovery | --no-discovery]",
+	  "Write MODEL to a new VM, then verify from userspace and guest code." },
+	{ "export",
+	  "export --qemu|--firecracker MODEL --host HOST.json [-o FILE]\n"
+	  "       arm64-cpumodel export --import-firecracker TEMPLATE --host HOST.json [-o FILE]",
+	  "MODEL as QEMU -cpu properties or a Firecracker CPU template; or the model\n"
+	  "a Firecracker template gives on HOST." },
+	{ "fingerprint",
+	  "fingerprint PROFILE\n"
+	  "       arm64-cpumodel fingerprint compare OLD.json [NEW.json] [--json]",
+	  "A digest of a host profile; what changed on a host since OLD.json\n"
+	  "(NEW.json, or this host probed now)." },
+};
 
-static void usage_to(FILE *f, int status)
-{
-	fprintf(f,
-		"usage: arm64-cpumodel probe [--name NAME] [-o FILE]\n"
-		"       arm64-cpumodel show [--json] PROFILE\n"
-		"       arm64-cpumodel baseline [--name NAME] [--impl-from HOST] [--no-fleet] [-o FILE]\n"
-		"                               HOST.json...\n"
-		"       arm64-cpumodel compare MODEL HOST.json\n"
-		"       arm64-cpumodel apply MODEL [--vcpus N] [--no-precheck] [--no-verify]\n"
-		"                            [--discovery | --no-discovery]\n"
-		"\n"
-		"baseline uses KVM_CAP_ARM_OOT_FLEET_ID_REGS (\"fleet-id-regs\", out of tree) when\n"
-		"every host has it: a model that differs from a host in a field only the\n"
-		"capability makes writable requires it (the model's \"capabilities\"), and\n"
-		"apply enables it on the VM; --no-fleet computes the model mainline's masks\n"
-		"allow.  Exit status: 0 ok/compatible, 1 incompatible or rejected, 2 bad usage\n"
-		"or input, 3 output write error.  Formats and rules: tools/cpumodel/README.md.\n");
-	exit(f == stdout ? close_stdout(status) : status);
-}
-
-static void usage(void)
-{
-	usage_to(stderr, EXIT_USAGE);
-}
-
-static void print_report(const struct cm_report *rep, FILE *f, const char *prefix)
+static void usage_to(FILE *f, int status, const char *cmd)
 {
 	size_t i;
 
-	for (i = 0; i < rep->n; i++)
-		fprintf(f, "%s%s\n", prefix, rep->line[i]);
+	bool first = true;
+
+	for (i = 0; i < sizeof(usages) / sizeof(usages[0]); i++) {
+		if (cmd && strcmp(cmd, usages[i].cmd))
+			continue;
+		fprintf(f, "%s arm64-cpumodel %s\n", first ? "usage:" : "      ", usages[i].usage);
+		first = false;
+		if (cmd)
+			fprintf(f, "\n%s\n", usages[i].help);
+	}
+	if (!cmd)
+		fprintf(f, "       arm64-cpumodel COMMAND --help | --help | --version\n"
+			"\n"
+			"baseline uses KVM_CAP_ARM_OOT_FLEET_ID_REGS (\"fleet-id-regs\", out of tree) when\n"
+			"every host has it: a model that differs from a host in a field only the\n"
+			"capability makes writable requires it (the model's \"capabilities\"), and\n"
+			"apply enables it on the VM; --no-fleet computes the model mainline's masks\n"
+			"allow.  A model must set every register unless loaded with --partial.\n");
+	fprintf(f, "\nExit status: 0 ok/compatible, 1 incompatible, rejected or drift, 2 bad usage\n"
+		"or input, 3 host, KVM or output error.  See arm64-cpumodel(1).\n");
+	exit(f == stdout ? close_stdout(status) : status);
 }
 
-static int emit(const struct cm_profile *p, const char *out)
+static const char *cur_cmd;
+
+static void usage(void)
 {
-	struct cm_report rep = { 0 };
+	usage_to(stderr, EXIT_USAGE, cur_cmd);
+}
+
+static void print_findings(const struct arm64cm_findings *f, FILE *out, const char *prefix)
+{
+	size_t i;
+
+	for (i = 0; i < arm64cm_findings_count(f); i++)
+		fprintf(out, "%s%s\n", prefix, arm64cm_findings_get(f, i)->message);
+}
+
+static int print_json_findings(const struct arm64cm_findings *f, FILE *out)
+{
+	char *j = arm64cm_findings_to_json(f);
+
+	if (!j)
+		return EXIT_SYSTEM;
+	fprintf(out, "%s\n", j);
+	free(j);
+	return 0;
+}
+
+static struct arm64cm_findings *findings(void)
+{
+	struct arm64cm_findings *f = arm64cm_findings_new();
+
+	if (!f) {
+		fprintf(stderr, "arm64-cpumodel: out of memory\n");
+		exit(EXIT_SYSTEM);
+	}
+	return f;
+}
+
+/* Write @p to @out (a file) or standard output. */
+static int emit(const struct arm64cm_profile *p, const char *out)
+{
+	struct arm64cm_findings *f;
 	char *text;
+	int ret;
 
 	if (out) {
-		if (cm_save(out, p, &rep)) {
-			print_report(&rep, stderr, "arm64-cpumodel: ");
-			cm_report_free(&rep);
-			return EXIT_USAGE;
-		}
-		return 0;
+		f = findings();
+		ret = arm64cm_profile_save(p, out, f);
+		print_findings(f, stderr, "arm64-cpumodel: ");
+		arm64cm_findings_free(f);
+		return ret;
 	}
-	text = cm_to_json(p);
-	if (!text)
-		return EXIT_USAGE;
+	text = arm64cm_profile_to_json(p);
+	if (!text) {
+		fprintf(stderr, "arm64-cpumodel: out of memory\n");
+		return EXIT_SYSTEM;
+	}
 	puts(text);
 	free(text);
 	return 0;
 }
 
-static int load(const char *path, struct cm_profile *p)
+static int load(const char *path, unsigned int flags, struct arm64cm_profile **p)
 {
-	struct cm_report rep = { 0 };
-	int ret = cm_load(path, p, &rep);
+	struct arm64cm_findings *f = findings();
+	int ret = arm64cm_profile_load(path, flags, p, f);
 
-	print_report(&rep, stderr, "arm64-cpumodel: ");
-	cm_report_free(&rep);
+	/* Errors, and the warnings of a partial model. */
+	print_findings(f, stderr, "arm64-cpumodel: ");
+	arm64cm_findings_free(f);
 	return ret;
 }
 
+/* The common options: --help anywhere, and nothing else is parsed here. */
+static void check_help(int argc, char **argv)
+{
+	int i;
+
+	for (i = 1; i < argc; i++)
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h"))
+			usage_to(stdout, 0, cur_cmd);
+}
+
+enum { OPT_PARTIAL = 0x100, OPT_JSON };
+
 static int cmd_show(int argc, char **argv)
 {
-	struct cm_profile p;
-	int s, b;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct arm64cm_profile *p;
+	unsigned int flags = 0;
+	int c, json = 0, ret;
+	char *text;
 
-	if (argc == 3 && !strcmp(argv[1], "--json")) {
-		if (load(argv[2], &p))
-			return EXIT_USAGE;
-		return emit(&p, NULL);
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_JSON)
+			json = 1;
+		else if (c == OPT_PARTIAL)
+			flags |= ARM64CM_LOAD_PARTIAL;
+		else
+			usage();
 	}
-	if (argc != 2)
+	if (optind != argc - 1)
 		usage();
-	if (load(argv[1], &p))
-		return EXIT_USAGE;
-	printf("%s %s \"%s\"", p.is_model ? "model" : "host", argv[1], p.name);
-	if (p.is_model)
-		printf(" from %s\n", p.sources);
-	else
-		printf(", Linux %s\n", p.kernel);
-	printf("vCPU features:");
-	for (b = 0; b < 32; b++)
-		if (p.features & (1u << b))
-			printf(" %s", cm_feature_name(b));
-	printf("\nPV time: %s\n", p.pvtime ? "yes" : "no");
-	if (p.is_model && p.vm_caps) {
-		printf("VM capabilities required:");
-		for (b = 0; b < 32; b++)
-			if (p.vm_caps & (1u << b))
-				printf(" %s%s", cm_cap_name(b),
-				       (1u << b) == CM_CAP_FLEET_ID_REGS ?
-				       " (KVM_CAP_ARM_OOT_FLEET_ID_REGS)" : "");
-		printf("\n");
-	} else if (!p.is_model) {
-		printf("Capabilities:");
-		for (b = 0; b < 32; b++)
-			if (p.caps & (1u << b))
-				printf(" %s", cm_cap_name(b));
-		printf("\n");
+	ret = load(argv[optind], flags, &p);
+	if (ret)
+		return ret;
+	if (json) {
+		ret = emit(p, NULL);
+	} else {
+		text = arm64cm_profile_describe(p);
+		if (text)
+			fputs(text, stdout);
+		else
+			ret = EXIT_SYSTEM;
+		free(text);
 	}
-	if (p.pmu_counters_set)
-		printf("PMU event counters (PMCR_EL0.N): %u\n", p.pmu_counters);
-	{
-		struct cm_impl l[CM_MAX_IMPLS];
-		int n = cm_impls(&p, l), i;
-
-		if (n && (p.is_model || n > 1)) {
-			printf("%s:\n", p.is_model ? "Implementations (target-implementation discovery)" :
-			       "CPU implementations");
-			for (i = 0; i < n; i++)
-				printf("  [%d] MIDR_EL1 0x%016llx  REVIDR_EL1 0x%016llx  AIDR_EL1 0x%016llx\n",
-				       i, (unsigned long long)l[i].midr, (unsigned long long)l[i].revidr,
-				       (unsigned long long)l[i].aidr);
-		}
-	}
-	for (s = 0; s < CM_NR_SLOTS; s++) {
-		const struct cm_regdesc *d = cm_slot_desc(s);
-		const struct cm_field *f;
-		const struct cm_reg *r = &p.r[s];
-		uint64_t mask = cm_host_mask(&p, s);
-		char v[48], names[256];
-
-		if (!r->present)
-			continue;
-		printf("%-24s 0x%016llx", cm_slot_name(s), (unsigned long long)r->val);
-		if (mask)
-			printf("  writable 0x%016llx", (unsigned long long)mask);
-		/* The bits the capability adds (the tool's list of its fields). */
-		if (!p.is_model && (p.caps & CM_CAP_FLEET_ID_REGS) && cm_fleet_mask(s))
-			printf("  fleet fields 0x%016llx", (unsigned long long)cm_fleet_mask(s));
-		/* A profile of the first revision of patch 0026 (IDS). */
-		if (r->mask & ~mask)
-			printf("  (recorded 0x%016llx: %s no longer writable)",
-			       (unsigned long long)r->mask,
-			       cm_field_names(s, r->mask & ~mask, names, sizeof(names)));
-		printf("\n");
-		if (!d || !r->val)
-			continue;
-		for (f = d->fields; f->name; f++) {
-			int64_t fv = cm_field_get(f, r->val);
-
-			if (!fv && f->rule == CM_RULE_NONE)
-				continue;
-			printf("    %-14s %-18s %s%s%s\n", f->name, cm_field_value_str(f, fv, v, sizeof(v)),
-			       cm_rule_name(f->rule),
-			       (mask & cm_field_mask(f)) == cm_field_mask(f) ? ", writable" : "",
-			       (mask & cm_field_mask(f)) == cm_field_mask(f) &&
-			       (cm_fleet_mask(s) & cm_field_mask(f)) && (p.caps & CM_CAP_FLEET_ID_REGS) ?
-			       " with fleet-id-regs" : "");
-		}
-	}
-	return 0;
+	arm64cm_profile_free(p);
+	return ret;
 }
 
 static int cmd_baseline(int argc, char **argv)
@@ -229,18 +244,26 @@ static int cmd_baseline(int argc, char **argv)
 		{ "impl-from", required_argument, NULL, 'i' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-fleet", no_argument, NULL, 'F' },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = "baseline", *out = NULL, *impl = NULL;
-	struct cm_report rep = { 0 };
-	struct cm_profile *hosts, model;
-	int c, i, n, impl_from = -1, ret;
+	struct arm64cm_profile **hosts, *model = NULL;
+	struct arm64cm_findings *f;
 	unsigned int flags = 0;
+	int c, i, n, ret, json = 0;
 
 	while ((c = getopt_long(argc, argv, "n:i:o:F", opts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
-			flags |= CM_BASELINE_NO_FLEET;
+			flags |= ARM64CM_BASELINE_NO_FLEET;
+			break;
+		case OPT_PARTIAL:
+			flags |= ARM64CM_BASELINE_PARTIAL;
+			break;
+		case OPT_JSON:
+			json = 1;
 			break;
 		case 'n':
 			name = optarg;
@@ -258,60 +281,97 @@ static int cmd_baseline(int argc, char **argv)
 	n = argc - optind;
 	if (n < 1)
 		usage();
-	if (name_too_long(name))
+	if (!*name || strlen(name) > 63) {
+		fprintf(stderr, "--name: 1 to 63 characters\n");
 		return EXIT_USAGE;
+	}
 	hosts = calloc(n, sizeof(*hosts));
 	if (!hosts)
-		return EXIT_USAGE;
-	for (i = 0; i < n; i++) {
-		if (load(argv[optind + i], &hosts[i])) {
-			free(hosts);
-			return EXIT_USAGE;
-		}
-		if (impl && !strcmp(impl, hosts[i].name))
-			impl_from = i;
+		return EXIT_SYSTEM;
+	for (i = 0, ret = 0; i < n && !ret; i++)
+		ret = load(argv[optind + i], 0, &hosts[i]);
+	if (!ret) {
+		f = findings();
+		ret = arm64cm_baseline((const struct arm64cm_profile *const *)hosts, n, impl, flags,
+				       name, &model, f);
+		if (ret != EXIT_USAGE)
+			fprintf(stderr, "baseline of %d host%s: %s\n", n, n > 1 ? "s" : "",
+				ret ? "FAILED, no model written" :
+				flags & ARM64CM_BASELINE_PARTIAL ?
+				"every host can run this (partial) model" :
+				"every host can run this model");
+		if (json)
+			print_json_findings(f, stderr);
+		else
+			print_findings(f, stderr, ret == EXIT_USAGE ? "arm64-cpumodel: " : "  ");
+		arm64cm_findings_free(f);
 	}
-	if (impl && impl_from < 0) {
-		fprintf(stderr, "arm64-cpumodel: --impl-from %s: no such host among the profiles\n", impl);
-		free(hosts);
-		return EXIT_USAGE;
-	}
-	ret = cm_baseline_ext(hosts, n, impl_from, flags, name, &model, &rep);
-	fprintf(stderr, "baseline of %d host%s: %s\n", n, n > 1 ? "s" : "",
-		ret ? "FAILED, no model written" : "every host can run this model");
-	print_report(&rep, stderr, "  ");
-	cm_report_free(&rep);
+	for (i = 0; i < n; i++)
+		arm64cm_profile_free(hosts[i]);
 	free(hosts);
-	if (ret)
-		return EXIT_INCOMPATIBLE;
-	return emit(&model, out);
+	if (!ret)
+		ret = emit(model, out);
+	arm64cm_profile_free(model);
+	return ret;
 }
 
 static int cmd_compare(int argc, char **argv)
 {
-	struct cm_profile model, host;
-	struct cm_report rep = { 0 };
-	int bad;
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, OPT_JSON },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct arm64cm_profile *model = NULL, *host = NULL;
+	struct arm64cm_findings *f;
+	unsigned int flags = 0;
+	int c, ret, json = 0;
+	size_t i, errs;
 
-	if (argc != 3)
+	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (c == OPT_JSON)
+			json = 1;
+		else if (c == OPT_PARTIAL)
+			flags |= ARM64CM_LOAD_PARTIAL;
+		else
+			usage();
+	}
+	if (optind != argc - 2)
 		usage();
-	if (load(argv[1], &model) || load(argv[2], &host))
-		return EXIT_USAGE;
-	if (host.is_model) {
-		fprintf(stderr, "arm64-cpumodel: %s is a model; compare needs a host profile (from probe)\n",
-			argv[2]);
-		return EXIT_USAGE;
-	}
-	bad = cm_compare(&model, &host, &rep);
-	if (bad) {
-		printf("%s cannot run on %s: %d incompatible item%s\n", model.name, host.name,
-		       bad, bad > 1 ? "s" : "");
-		print_report(&rep, stdout, "  ");
+	ret = load(argv[optind], flags, &model);
+	if (!ret)
+		ret = load(argv[optind + 1], 0, &host);
+	if (ret)
+		goto out;
+	f = findings();
+	ret = arm64cm_compare(model, host, f);
+	errs = arm64cm_findings_errors(f);
+	if (ret == EXIT_USAGE) {
+		print_findings(f, stderr, "arm64-cpumodel: ");
+	} else if (json) {
+		if (print_json_findings(f, stdout))
+			ret = EXIT_SYSTEM;
 	} else {
-		printf("%s can run on %s\n", model.name, host.name);
+		if (ret)
+			printf("%s cannot run on %s: %zu incompatible item%s\n",
+			       arm64cm_profile_name(model), arm64cm_profile_name(host), errs,
+			       errs > 1 ? "s" : "");
+		else
+			printf("%s can run on %s\n", arm64cm_profile_name(model),
+			       arm64cm_profile_name(host));
+		/* Errors, then the warnings (registers the library does not model). */
+		for (i = 0; i < arm64cm_findings_count(f); i++)
+			if (arm64cm_findings_get(f, i)->severity == ARM64CM_ERROR)
+				printf("  %s\n", arm64cm_findings_get(f, i)->message);
+		for (i = 0; i < arm64cm_findings_count(f); i++)
+			if (arm64cm_findings_get(f, i)->severity == ARM64CM_WARNING)
+				printf("  warning: %s\n", arm64cm_findings_get(f, i)->message);
 	}
-	cm_report_free(&rep);
-	return bad ? EXIT_INCOMPATIBLE : 0;
+	arm64cm_findings_free(f);
+out:
+	arm64cm_profile_free(model);
+	arm64cm_profile_free(host);
+	return ret;
 }
 
 #ifdef CM_WITH_KVM
@@ -323,9 +383,9 @@ static int cmd_probe(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *name = "host", *out = NULL;
-	struct cm_report rep = { 0 };
-	struct cm_profile p;
-	int c;
+	struct arm64cm_profile *p;
+	struct arm64cm_findings *f;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, "n:o:", opts, NULL)) != -1) {
 		switch (c) {
@@ -341,14 +401,40 @@ static int cmd_probe(int argc, char **argv)
 	}
 	if (optind != argc)
 		usage();
-	if (name_too_long(name))
-		return EXIT_USAGE;
-	if (cm_probe(&p, name, &rep)) {
-		print_report(&rep, stderr, "arm64-cpumodel: probe: ");
-		cm_report_free(&rep);
-		return EXIT_USAGE;
+	f = findings();
+	ret = arm64cm_probe(name, &p, f);
+	print_findings(f, stderr, "arm64-cpumodel: probe: ");
+	arm64cm_findings_free(f);
+	if (ret)
+		return ret;
+	ret = emit(p, out);
+	arm64cm_profile_free(p);
+	return ret;
+}
+
+static int verify(struct arm64cm_vm *vm, const struct arm64cm_profile *model, int el1_32bit,
+		  struct arm64cm_findings *f)
+{
+	const char *name = arm64cm_profile_name(model);
+	int i, ret, n = arm64cm_vm_nr_vcpus(vm);
+
+	ret = arm64cm_vm_verify(vm, model, f);
+	printf("verify %s from userspace: %s\n", name, ret ? "DIFFERS" : "equal");
+	if (!ret && el1_32bit)
+		printf("verify %s from guest code: not done, its EL1 is AArch32 (el1-32bit) and the guest code A64\n",
+		       name);
+	for (i = 0; i < n && !ret && !el1_32bit; i++) {
+		ret = arm64cm_vm_verify_guest(vm, i, model, f);
+		printf("verify %s from guest code (MRS) on vCPU %d: %s\n", name, i,
+		       ret ? "DIFFERS" : "equal");
 	}
-	return emit(&p, out);
+	for (i = 0; i < n && !ret && arm64cm_vm_discovery(vm) && !el1_32bit; i++) {
+		ret = arm64cm_vm_verify_guest_discovery(vm, i, model, f);
+		printf("verify %s: guest discovers its implementations on vCPU %d: %s\n", name, i,
+		       ret ? "DIFFERS" : "equal");
+	}
+	print_findings(f, stdout, "  ");
+	return ret;
 }
 
 static int cmd_apply(int argc, char **argv)
@@ -359,100 +445,94 @@ static int cmd_apply(int argc, char **argv)
 		{ "no-verify", no_argument, NULL, 'V' },
 		{ "discovery", no_argument, NULL, 'D' },
 		{ "no-discovery", no_argument, NULL, 'N' },
+		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct cm_report rep = { 0 };
-	struct cm_profile model;
-	unsigned int flags = 0;
-	int c, vcpus = 2, verify = 1, bad, i;
-	struct cm_vm vm;
+	struct arm64cm_profile *model;
+	struct arm64cm_findings *f;
+	unsigned int flags = 0, lflags = 0;
+	int c, vcpus = 2, do_verify = 1, ret, disc = 0, el1_32bit;
+	struct arm64cm_vm *vm;
+	const char *name;
+	char *end;
 
 	while ((c = getopt_long(argc, argv, "c:PVDN", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
-			vcpus = atoi(optarg);
+			errno = 0;
+			vcpus = (int)strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || vcpus < 1 || vcpus > 256) {
+				fprintf(stderr, "arm64-cpumodel: --vcpus %s: a number from 1 to 256\n",
+					optarg);
+				return EXIT_USAGE;
+			}
 			break;
 		case 'P':
-			flags |= CM_APPLY_NO_PRECHECK;
+			flags |= ARM64CM_APPLY_NO_PRECHECK;
 			break;
 		case 'V':
-			verify = 0;
+			do_verify = 0;
 			break;
 		case 'D':
-			flags |= CM_APPLY_DISCOVERY;
+			flags |= ARM64CM_APPLY_DISCOVERY;
+			disc |= 1;
 			break;
 		case 'N':
-			flags |= CM_APPLY_NO_DISCOVERY;
+			disc |= 2;
+			break;
+		case OPT_PARTIAL:
+			lflags |= ARM64CM_LOAD_PARTIAL;
 			break;
 		default:
 			usage();
 		}
 	}
-	if (optind != argc - 1 ||
-	    (flags & (CM_APPLY_DISCOVERY | CM_APPLY_NO_DISCOVERY)) ==
-	    (CM_APPLY_DISCOVERY | CM_APPLY_NO_DISCOVERY))
+	if (optind != argc - 1 || disc == 3)
 		usage();
-	if (load(argv[optind], &model))
-		return EXIT_USAGE;
-	if ((flags & CM_APPLY_DISCOVERY) && !(model.is_model && model.nr_impls)) {
-		fprintf(stderr, "arm64-cpumodel: apply --discovery: %s lists no implementations\n",
-			argv[optind]);
-		return EXIT_USAGE;
-	}
-	bad = cm_vm_create(&vm, &model, vcpus, &rep);
-	if (bad > 0) {
+	ret = load(argv[optind], lflags, &model);
+	if (ret)
+		return ret;
+	name = arm64cm_profile_name(model);
+	/* KVM_ARM_VCPU_EL1_32BIT is feature bit 1. */
+	el1_32bit = !!(arm64cm_profile_vcpu_features(model) & (1u << 1));
+	f = findings();
+	ret = arm64cm_vm_create(model, vcpus, &vm, f);
+	if (ret == EXIT_INCOMPATIBLE) {
 		/* A capability or vCPU feature the model requires is missing. */
-		printf("apply %s: REJECTED, it cannot run on this host\n", model.name);
-		print_report(&rep, stdout, "  ");
-		cm_report_free(&rep);
-		return EXIT_INCOMPATIBLE;
+		printf("apply %s: REJECTED, it cannot run on this host\n", name);
+		print_findings(f, stdout, "  ");
+		goto out;
 	}
-	if (bad) {
-		print_report(&rep, stderr, "arm64-cpumodel: apply: ");
-		cm_report_free(&rep);
-		return EXIT_USAGE;
+	if (ret) {
+		print_findings(f, stderr, "arm64-cpumodel: apply: ");
+		goto out;
 	}
-	bad = cm_apply(&vm, &model, flags, &rep);
-	if (bad) {
-		printf("apply %s: REJECTED\n", model.name);
-		print_report(&rep, stdout, "  ");
-		cm_vm_destroy(&vm);
-		return EXIT_INCOMPATIBLE;
+	ret = arm64cm_vm_apply(vm, model, flags, f);
+	if (ret) {
+		printf("apply %s: %s\n", name, ret == EXIT_INCOMPATIBLE ? "REJECTED" : "FAILED");
+		print_findings(f, stdout, "  ");
+		goto out_vm;
 	}
-	printf("apply %s: written to %d vCPU%s\n", model.name, vcpus, vcpus > 1 ? "s" : "");
+	printf("apply %s: written to %d vCPU%s\n", name, vcpus, vcpus > 1 ? "s" : "");
 	/* What was written: registers, PMCR_EL0.N, discovery (or why not). */
-	print_report(&rep, stdout, "  ");
-	cm_report_free(&rep);
-	if (verify) {
-		bad = cm_verify(&vm, &model, &rep);
-		printf("verify %s from userspace: %s\n", model.name, bad ? "DIFFERS" : "equal");
-		if (!bad && (model.features & (1u << CM_FEAT_EL1_32BIT)))
-			printf("verify %s from guest code: not done, its EL1 is AArch32 (el1-32bit) and the guest code A64\n",
-			       model.name);
-		for (i = 0; i < vm.nr_vcpus && !bad && !(model.features & (1u << CM_FEAT_EL1_32BIT)); i++) {
-			bad = cm_verify_guest(&vm, i, &model, &rep);
-			printf("verify %s from guest code (MRS) on vCPU %d: %s\n", model.name, i,
-			       bad ? "DIFFERS" : "equal");
-		}
-		for (i = 0; i < vm.nr_vcpus && !bad && vm.discovery &&
-			    !(model.features & (1u << CM_FEAT_EL1_32BIT)); i++) {
-			bad = cm_verify_guest_discovery(&vm, i, &model, &rep);
-			printf("verify %s: guest discovers the %d implementation%s on vCPU %d: %s\n",
-			       model.name, model.nr_impls, model.nr_impls > 1 ? "s" : "", i,
-			       bad ? "DIFFERS" : "equal");
-		}
-		print_report(&rep, stdout, "  ");
-	}
-	cm_report_free(&rep);
-	cm_vm_destroy(&vm);
-	return bad ? EXIT_INCOMPATIBLE : 0;
+	print_findings(f, stdout, "  ");
+	arm64cm_findings_free(f);
+	f = findings();
+	if (do_verify)
+		ret = verify(vm, model, el1_32bit, f);
+out_vm:
+	arm64cm_vm_destroy(vm);
+out:
+	arm64cm_findings_free(f);
+	arm64cm_profile_free(model);
+	return ret;
 }
 #else
 static int cmd_probe(int argc, char **argv)
 {
 	(void)argc;
-	(void)argv;
-	fprintf(stderr, "arm64-cpumodel: probe/apply need KVM/arm64; this build has no KVM support\n");
+	fprintf(stderr, "arm64-cpumodel: %s needs KVM/arm64; this build has no KVM support\n",
+		argv[0]);
 	return EXIT_USAGE;
 }
 #define cmd_apply cmd_probe
@@ -465,17 +545,27 @@ int main(int argc, char **argv)
 		int (*fn)(int, char **);
 	} cmds[] = {
 		{ "probe", cmd_probe }, { "show", cmd_show }, { "baseline", cmd_baseline },
-		{ "compare", cmd_compare }, { "apply", cmd_apply },
+		{ "compare", cmd_compare }, { "apply", cmd_apply }, { "export", cmd_export },
+		{ "fingerprint", cmd_fingerprint },
 	};
 	size_t i;
 
 	if (argc < 2)
 		usage();
 	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
-		usage_to(stdout, 0);
-	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++)
-		if (!strcmp(argv[1], cmds[i].name))
+		usage_to(stdout, 0, argc > 2 ? argv[2] : NULL);
+	if (!strcmp(argv[1], "--version")) {
+		printf("arm64-cpumodel %s (libarm64cpumodel %s, %s)\n", TOOL_VERSION,
+		       arm64cm_version(), arm64cm_rules_id());
+		return close_stdout(0);
+	}
+	for (i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		if (!strcmp(argv[1], cmds[i].name)) {
+			cur_cmd = cmds[i].name;
+			check_help(argc - 1, argv + 1);
 			return close_stdout(cmds[i].fn(argc - 1, argv + 1));
+		}
+	}
 	usage();
 	return EXIT_USAGE;
 }
