@@ -11,8 +11,9 @@
  * identification registers decoded by field, with the writable masks where
  * the kernel reports them (KVM_ARM_GET_REG_WRITABLE_MASKS).
  *
- * Field names come from the kernel's arch/arm64/tools/sysreg, turned into
- * sysreg-fields.h at build time.  Static, no library beyond libc.
+ * Register and field names come from libarm64cpumodel (its public
+ * interface, arm64-cpumodel.h), so that this tool and arm64-cpumodel name
+ * every register and field alike.  Linked statically.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -27,53 +28,13 @@
 
 #include "kvm-arm64-compat.h"
 
-struct rig_enum {
-	uint64_t val;
-	const char *name;
-};
-
-struct rig_field {
-	const char *name;
-	int shift, width;
-	const struct rig_enum *enums;
-};
-
-struct rig_reg {
-	const char *name;
-	int op0, op1, crn, crm, op2;
-	const struct rig_field *fields;
-};
-
-#include "sysreg-fields.h"
+#include "arm64-cpumodel.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define SYSREG_ID(op0, op1, crn, crm, op2)				\
 	(KVM_REG_ARM64 | KVM_REG_SIZE_U64 | KVM_REG_ARM64_SYSREG |	\
 	 ((uint64_t)(op0) << 14) | ((op1) << 11) | ((crn) << 7) |	\
 	 ((crm) << 3) | (op2))
-
-/* Names for identification registers the 6.1 sysreg file does not describe. */
-static const struct {
-	int op0, op1, crn, crm, op2;
-	const char *name;
-} extra_names[] = {
-	{ 3, 0, 0, 0, 0, "MIDR_EL1" },		{ 3, 0, 0, 0, 5, "MPIDR_EL1" },
-	{ 3, 0, 0, 0, 6, "REVIDR_EL1" },	{ 3, 1, 0, 0, 7, "AIDR_EL1" },
-	{ 3, 0, 0, 1, 0, "ID_PFR0_EL1" },	{ 3, 0, 0, 1, 1, "ID_PFR1_EL1" },
-	{ 3, 0, 0, 1, 2, "ID_DFR0_EL1" },	{ 3, 0, 0, 1, 3, "ID_AFR0_EL1" },
-	{ 3, 0, 0, 1, 4, "ID_MMFR0_EL1" },	{ 3, 0, 0, 1, 5, "ID_MMFR1_EL1" },
-	{ 3, 0, 0, 1, 6, "ID_MMFR2_EL1" },	{ 3, 0, 0, 1, 7, "ID_MMFR3_EL1" },
-	{ 3, 0, 0, 2, 0, "ID_ISAR0_EL1" },	{ 3, 0, 0, 2, 1, "ID_ISAR1_EL1" },
-	{ 3, 0, 0, 2, 2, "ID_ISAR2_EL1" },	{ 3, 0, 0, 2, 3, "ID_ISAR3_EL1" },
-	{ 3, 0, 0, 2, 4, "ID_ISAR4_EL1" },	{ 3, 0, 0, 2, 5, "ID_ISAR5_EL1" },
-	{ 3, 0, 0, 2, 6, "ID_MMFR4_EL1" },	{ 3, 0, 0, 2, 7, "ID_ISAR6_EL1" },
-	{ 3, 0, 0, 3, 0, "MVFR0_EL1" },		{ 3, 0, 0, 3, 1, "MVFR1_EL1" },
-	{ 3, 0, 0, 3, 2, "MVFR2_EL1" },		{ 3, 0, 0, 3, 4, "ID_PFR2_EL1" },
-	{ 3, 0, 0, 3, 5, "ID_DFR1_EL1" },	{ 3, 0, 0, 3, 6, "ID_MMFR5_EL1" },
-	{ 3, 0, 0, 4, 2, "ID_AA64PFR2_EL1" },	{ 3, 0, 0, 4, 7, "ID_AA64FPFR0_EL1" },
-	{ 3, 0, 0, 6, 3, "ID_AA64ISAR3_EL1" },	{ 3, 0, 0, 7, 3, "ID_AA64MMFR3_EL1" },
-	{ 3, 0, 0, 7, 4, "ID_AA64MMFR4_EL1" },
-};
 
 static const struct {
 	int cap;
@@ -112,39 +73,16 @@ static int get_reg(int vcpu, uint64_t id, uint64_t *val)
 	return ioctl(vcpu, KVM_GET_ONE_REG, &reg) ? -errno : 0;
 }
 
-static const char *reg_name(int op0, int op1, int crn, int crm, int op2,
-			    const struct rig_reg **desc)
+/* The library's name of system register @id, or its encoding. */
+static const char *reg_name(uint64_t id, char *buf, size_t len)
 {
-	static char buf[32];
-	size_t i;
+	const char *n = arm64cm_reg_name(id);
 
-	*desc = NULL;
-	for (i = 0; rig_regs[i].name; i++) {
-		const struct rig_reg *r = &rig_regs[i];
-
-		if (r->op0 == op0 && r->op1 == op1 && r->crn == crn &&
-		    r->crm == crm && r->op2 == op2) {
-			*desc = r;
-			return r->name;
-		}
-	}
-	for (i = 0; i < ARRAY_SIZE(extra_names); i++)
-		if (extra_names[i].op0 == op0 && extra_names[i].op1 == op1 &&
-		    extra_names[i].crn == crn && extra_names[i].crm == crm &&
-		    extra_names[i].op2 == op2)
-			return extra_names[i].name;
-	snprintf(buf, sizeof(buf), "S%d_%d_C%d_C%d_%d", op0, op1, crn, crm, op2);
+	if (n)
+		return n;
+	snprintf(buf, len, "S%d_%d_C%d_C%d_%d", (int)(id >> 14 & 3), (int)(id >> 11 & 7),
+		 (int)(id >> 7 & 15), (int)(id >> 3 & 15), (int)(id & 7));
 	return buf;
-}
-
-static const char *enum_name(const struct rig_field *f, uint64_t v)
-{
-	const struct rig_enum *e;
-
-	for (e = f->enums; e && e->name; e++)
-		if (e->val == v)
-			return e->name;
-	return "";
 }
 
 /* Section helpers: one table per section for people, one JSON object for machines. */
@@ -379,9 +317,11 @@ static void show_idregs(int vm, int vcpu)
 	for (op1 = 0; op1 <= 3; op1++) {
 		for (crm = 0; crm <= 7; crm++) {
 			for (op2 = 0; op2 <= 7; op2++) {
-				const struct rig_reg *desc;
-				const struct rig_field *f;
-				const char *name;
+				const char *name, *fname;
+				unsigned int shift, width;
+				char buf[32];
+				size_t fi;
+				int desc;
 				uint64_t id = SYSREG_ID(3, op1, 0, crm, op2), v = 0, mask = 0;
 				int idx, ret;
 
@@ -390,7 +330,8 @@ static void show_idregs(int vm, int vcpu)
 				ret = get_reg(vcpu, id, &v);
 				if (ret == -ENOENT)
 					continue;
-				name = reg_name(3, op1, 0, crm, op2, &desc);
+				name = reg_name(id, buf, sizeof(buf));
+				desc = !arm64cm_reg_field(id, 0, NULL, NULL, NULL, NULL);
 				idx = ((op1 == 3 ? 2 : op1) << 6) | (crm << 3) | op2;
 				if (have_masks && (op1 == 0 || op1 == 1 || op1 == 3))
 					mask = masks[idx];
@@ -409,13 +350,13 @@ static void show_idregs(int vm, int vcpu)
 					if (!ret && have_masks)
 						printf(", \"writable_mask\": \"0x%016llx\"",
 						       (unsigned long long)mask);
-					if (!ret && desc && desc->fields[0].name) {
+					if (!ret && desc) {
 						printf(", \"fields\": {");
-						for (f = desc->fields; f->name; f++)
-							printf("%s \"%s\": %llu", f == desc->fields ? "" : ",",
-							       f->name,
-							       (unsigned long long)((v >> f->shift) &
-							       ((f->width == 64) ? ~0ULL : ((1ULL << f->width) - 1))));
+						for (fi = 0; !arm64cm_reg_field(id, fi, &fname, &shift,
+										 &width, NULL); fi++)
+							printf("%s \"%s\": %llu", fi ? "," : "", fname,
+							       (unsigned long long)((v >> shift) &
+							       (width == 64 ? ~0ULL : (1ULL << width) - 1)));
 						printf(" }");
 					}
 					if (!ret)
@@ -435,14 +376,16 @@ static void show_idregs(int vm, int vcpu)
 				printf("\n");
 				if (!desc)
 					continue;
-				for (f = desc->fields; f->name; f++) {
-					uint64_t fm = f->width == 64 ? ~0ULL : ((1ULL << f->width) - 1);
-					uint64_t fv = (v >> f->shift) & fm;
-					int w = !!(mask & (fm << f->shift));
+				for (fi = 0; !arm64cm_reg_field(id, fi, &fname, &shift, &width, NULL);
+				     fi++) {
+					uint64_t fm = width == 64 ? ~0ULL : (1ULL << width) - 1;
+					uint64_t fv = (v >> shift) & fm;
+					int w = !!(mask & (fm << shift));
+					const char *en = arm64cm_field_value_name(id, fi, fv);
 
-					printf("      %-14s [%2d:%2d] %c %-6llu %s\n", f->name,
-					       f->shift + f->width - 1, f->shift, w ? 'w' : ' ',
-					       (unsigned long long)fv, enum_name(f, fv));
+					printf("      %-14s [%2u:%2u] %c %-6llu %s\n", fname,
+					       shift + width - 1, shift, w ? 'w' : ' ',
+					       (unsigned long long)fv, en ? en : "");
 				}
 			}
 		}

@@ -28,6 +28,68 @@ const char *arm64cm_rules_id(void)
 	return cm_rules_id;
 }
 
+/* ---- registers and fields ------------------------------------------------ */
+
+const char *arm64cm_reg_name(uint64_t reg_id)
+{
+	return cm_kvm_id_name(reg_id);
+}
+
+/* The description of system register @reg_id, or NULL. */
+static const struct cm_regdesc *reg_desc(uint64_t reg_id)
+{
+	const struct cm_regdesc *d;
+	uint64_t enc = reg_id & 0xffff;
+
+	if ((reg_id & ~0xffffULL) != (CM_KVM_REG_ARM64 | CM_KVM_REG_SIZE_U64 | CM_KVM_SYSREG))
+		return NULL;
+	for (d = cm_regdescs; d->name; d++)
+		if (enc == (uint64_t)(d->op0 << 14 | d->op1 << 11 | d->crn << 7 | d->crm << 3 |
+				      d->op2))
+			return d;
+	return NULL;
+}
+
+static const struct cm_field *nth_field(uint64_t reg_id, size_t i)
+{
+	const struct cm_regdesc *d = reg_desc(reg_id);
+	const struct cm_field *f;
+
+	for (f = d ? d->fields : NULL; f && f->name; f++)
+		if (!i--)
+			return f;
+	return NULL;
+}
+
+int arm64cm_reg_field(uint64_t reg_id, size_t i, const char **name, unsigned int *shift,
+		      unsigned int *width, const char **rule)
+{
+	const struct cm_field *f = nth_field(reg_id, i);
+
+	if (!f)
+		return ARM64CM_BAD_INPUT;
+	if (name)
+		*name = f->name;
+	if (shift)
+		*shift = (unsigned int)f->shift;
+	if (width)
+		*width = (unsigned int)f->width;
+	if (rule)
+		*rule = cm_rule_name(f->rule);
+	return ARM64CM_OK;
+}
+
+const char *arm64cm_field_value_name(uint64_t reg_id, size_t i, uint64_t value)
+{
+	const struct cm_field *f = nth_field(reg_id, i);
+	const struct cm_enum *e;
+
+	for (e = f ? f->enums : NULL; e && e->name; e++)
+		if (e->val == value)
+			return e->name;
+	return NULL;
+}
+
 /* ---- findings ------------------------------------------------------------ */
 
 struct arm64cm_findings *arm64cm_findings_new(void)

@@ -57,6 +57,24 @@ const char *arm64cm_version(void);
  */
 const char *arm64cm_rules_id(void);
 
+/* ---- registers and fields ------------------------------------------------ */
+
+/*
+ * The name of the register with KVM_{GET,SET}_ONE_REG id @reg_id, from the
+ * library's tables (the kernel's arch/arm64/tools/sysreg), or NULL.
+ */
+const char *arm64cm_reg_name(uint64_t reg_id);
+/*
+ * Field @i (0 first, most significant first) of register @reg_id: its name,
+ * lowest bit and width, and the rule KVM's sanitiser applies ("lower-safe",
+ * "higher-safe", "exact", ..., or "none").  ARM64CM_BAD_INPUT past the last
+ * field or for a register without field descriptions.  Pointers may be NULL.
+ */
+int arm64cm_reg_field(uint64_t reg_id, size_t i, const char **name, unsigned int *shift,
+		      unsigned int *width, const char **rule);
+/* The architecture's name of value @value of field @i (e.g. "IMP"), or NULL. */
+const char *arm64cm_field_value_name(uint64_t reg_id, size_t i, uint64_t value);
+
 /* ---- findings ------------------------------------------------------------ */
 
 enum arm64cm_severity {
