@@ -7,7 +7,7 @@
 PKGS="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
 linux-source-6.1 flex bison bc libssl-dev libelf-dev cpio make perl
 git xz-utils ccache jq python3 python3-ply python3-git busybox-static:arm64
-linux-source-6.12 libjson-c-dev libjson-c-dev:arm64 rsync"
+linux-source-6.12 libjson-c-dev libjson-c-dev:arm64 rsync pkg-config groff-base"
 # "deps.sh bench" / "deps.sh compat": also what "make bench" and
 # "make compat" need to plot.
 case ${1:-} in bench | compat) PKGS="$PKGS gnuplot-nox" ;; esac

@@ -40,7 +40,7 @@ for cpu in "${fleet[@]}"; do
 	"$T" show "$W/$cpu.json" >"$W/$cpu.txt" || die "probing $cpu failed (console log: $LOGS/fleet-probe-$cpu.log)"
 	printf '   %-12s %s, %s registers, MIDR_EL1 %s -> build/fleet/%s.json\n' "$cpu" \
 		"$(sed -n 's/^host .*, \(Linux .*\)/\1/p' "$W/$cpu.txt")" "$(grep -c '"value"' "$W/$cpu.json")" \
-		"$(jq -r .registers.implementation.MIDR_EL1.value "$W/$cpu.json")" "$cpu"
+		"$(jq -r '.registers["0x603000000013c000"].value' "$W/$cpu.json")" "$cpu"
 done
 
 echo
@@ -72,4 +72,4 @@ guest "$apply_on" "$LOGS/fleet-apply-$apply_on.log" "/bin/arm64-cpumodel,apply,-
 	"$W/initramfs.cpio" | sed 's/^/   /' || die "applying the model on $apply_on failed (console log: $LOGS/fleet-apply-$apply_on.log)"
 echo
 echo "The guest on $apply_on reads the model's ID registers, cache geometry and the"
-echo "identity of ${fleet[0]} (MIDR_EL1 $(jq -r .registers.implementation.MIDR_EL1.value "$W/model.json")): it can migrate between both hosts."
+echo "identity of ${fleet[0]} (MIDR_EL1 $(jq -r '.registers["0x603000000013c000"].value' "$W/model.json")): it can migrate between both hosts."

@@ -15,7 +15,8 @@ awk -f "$TOP/tools/gen-sysreg-fields.awk" "$TREE/arch/arm64/tools/sysreg" |
 CFLAGS="-O2 -g -Wall -Wextra -Werror -static -isystem $KBUILD/usr/include -I$BUILD/gen -I$TOP/tools/include"
 for dir in "$TOP"/tools/*/; do
 	name=$(basename "$dir")
-	case $name in cpumodel | include) continue ;; esac
+	# abi-show decodes through libarm64cpumodel: built after it, below.
+	case $name in cpumodel | include | abi-show) continue ;; esac
 	out=$BUILD/tools/$name
 	srcs=$(ls "$dir"*.c)
 	# shellcheck disable=SC2086
@@ -28,4 +29,13 @@ for dir in "$TOP"/tools/*/; do
 done
 "$TOP/scripts/cpumodel-build.sh" guest >>"$log" 2>&1 ||
 	{ tail -n 30 "$log" >&2; die "building tools/cpumodel failed (log: $log)"; }
+# abi-show: register and field names from the library's public interface.
+lib=$BUILD/tools/.cpumodel-obj/libarm64cpumodel.a
+out=$BUILD/tools/abi-show
+# shellcheck disable=SC2086
+if [ ! -f "$out" ] || [ -n "$(find "$TOP/tools/abi-show" "$lib" "$TOP/tools/include" -newer "$out" -print -quit)" ]; then
+	# shellcheck disable=SC2086
+	"${CROSS}gcc" $CFLAGS -I"$TOP/tools/cpumodel" -o "$out" "$TOP/tools/abi-show/abi-show.c" "$lib" -ljson-c >>"$log" 2>&1 ||
+		{ cat "$log" >&2; die "building tools/abi-show failed"; }
+fi
 echo "tools: $(ls "$BUILD/tools" | tr '\n' ' ')"

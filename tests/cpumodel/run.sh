@@ -803,6 +803,16 @@ else
 	echo "skip  cpumodel/write-error: no writable /dev/full"
 fi
 
+# --- bridges to VMMs and drift (files of their own) ---------------------------
+for part in export-tests.sh fingerprint-tests.sh; do
+	if [ -f "$HERE/$part" ]; then
+		# shellcheck disable=SC1090
+		. "$HERE/$part"
+	else
+		bad "$part" "missing"
+	fi
+done
+
 # --- the library from source: threads, and the KVM half against a fake KVM --
 B=${BUILD:-$TOP/build}/host
 if [ -n "${CPUMODEL:-}" ]; then
@@ -831,6 +841,55 @@ else
 		bad lib-threads "exit status $rc: $(grep -E -m3 'WARNING|SUMMARY|cm_' "$WORK/threads.out" | tr '\n' ' ')"
 	fi
 fi
+# The public interface alone (arm64-cpumodel.h), linked with the shared
+# library: tables, profiles, compare/baseline findings, the plan against a
+# fake VM.  One result line per check.
+if ! "$TOP/scripts/cpumodel-build.sh" host-api >"$WORK/build-api.log" 2>&1; then
+	bad api-test "build failed: $(tail -n 5 "$WORK/build-api.log" | tr '\n' ' ')"
+else
+	"$B/cpumodel-api-test" "$FIX" >"$WORK/api.out" 2>&1
+	rc=$?
+	cat "$WORK/api.out"
+	[ "$rc" = 0 ] || bad api-test "exit status $rc: $(grep -v '^pass\|^FAIL' "$WORK/api.out" | head -c 300 | tr '\n' ' ')"
+fi
+# The same public-interface threads under ThreadSanitizer.
+if [ -x "$B/cpumodel-api-test-tsan" ]; then
+	tsan_api() { TSAN_OPTIONS="halt_on_error=1 exitcode=66" "$@" "$B/cpumodel-api-test-tsan" "$FIX" --threads >"$WORK/api-tsan.out" 2>&1; }
+	tsan_api; rc=$?
+	if grep -q 'FATAL: ThreadSanitizer' "$WORK/api-tsan.out"; then
+		tsan_api setarch "$(uname -m)" -R; rc=$?
+	fi
+	if grep -q 'FATAL: ThreadSanitizer' "$WORK/api-tsan.out"; then
+		echo "skip  cpumodel/api-threads-tsan: the ThreadSanitizer runtime does not start on this kernel"
+	elif [ "$rc" = 0 ]; then
+		ok api-threads-tsan
+	else
+		bad api-threads-tsan "exit status $rc: $(grep -E -m3 'WARNING|SUMMARY|arm64cm_|cm_' "$WORK/api-tsan.out" | tr '\n' ' ')"
+	fi
+fi
+# Every test above again, the library and tool built with AddressSanitizer
+# (leaks included) and UndefinedBehaviorSanitizer: one result line for the
+# tool's tests and one for the api test.
+if ! "$TOP/scripts/cpumodel-build.sh" host-asan >"$WORK/build-asan.log" 2>&1; then
+	bad asan-ubsan "build failed: $(tail -n 5 "$WORK/build-asan.log" | tr '\n' ' ')"
+else
+	CPUMODEL=$B/cpumodel-asan/arm64-cpumodel "$0" >"$WORK/asan.out" 2>&1
+	n=$(grep -c '^pass' "$WORK/asan.out")
+	if grep -q '^FAIL' "$WORK/asan.out"; then
+		bad asan-ubsan-tool "$(grep -c '^FAIL' "$WORK/asan.out") of the tool's tests fail under ASan/UBSan: $(grep -m3 '^FAIL' "$WORK/asan.out" | tr '\n' ' ')"
+	else
+		ok "asan-ubsan-tool ($n tests)"
+	fi
+	"$B/cpumodel-asan/api-test" "$FIX" >"$WORK/api-asan.out" 2>&1
+	rc=$?
+	if [ "$rc" = 0 ]; then
+		ok "asan-ubsan-api ($(grep -c '^pass' "$WORK/api-asan.out") checks)"
+	else
+		bad asan-ubsan-api "exit status $rc: $(grep -v '^pass' "$WORK/api-asan.out" | head -c 300 | tr '\n' ' ')"
+	fi
+fi
+# Packaging: make install, soname, versioned symbols, pkg-config, man page.
+"$HERE/install-test.sh"
 # cpumodel-kvm.c natively, every ioctl answered by the fake KVM of
 # kvm-mock-test.c (one result line per check).  Needs the tree's uapi
 # headers ("make tools" installs them).

@@ -732,3 +732,107 @@ void arm64cm_plan_free(struct arm64cm_plan *plan)
 {
 	free(plan);
 }
+
+#ifndef CM_WITH_KVM
+/*
+ * A build without the KVM part (WITH_KVM=0) exports the same symbols as one
+ * with it, as one soname promises: they fail, saying why.
+ */
+static int no_kvm(struct arm64cm_findings *f)
+{
+	cm_report_add(cm_rep(f), true, "this build of libarm64cpumodel has no KVM part (WITH_KVM=0)");
+	return ARM64CM_HOST_ERROR;
+}
+
+int arm64cm_probe(const char *name, struct arm64cm_profile **host, struct arm64cm_findings *f)
+{
+	(void)name;
+	*host = NULL;
+	return no_kvm(f);
+}
+
+int arm64cm_vm_create(const struct arm64cm_profile *model, int nr_vcpus,
+		      struct arm64cm_vm **vm, struct arm64cm_findings *f)
+{
+	(void)model;
+	(void)nr_vcpus;
+	*vm = NULL;
+	return no_kvm(f);
+}
+
+void arm64cm_vm_destroy(struct arm64cm_vm *vm)
+{
+	(void)vm;
+}
+
+int arm64cm_vm_nr_vcpus(const struct arm64cm_vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
+int arm64cm_vm_fd(const struct arm64cm_vm *vm)
+{
+	(void)vm;
+	return -1;
+}
+
+int arm64cm_vm_vcpu_fd(const struct arm64cm_vm *vm, int idx)
+{
+	(void)vm;
+	(void)idx;
+	return -1;
+}
+
+int arm64cm_vm_discovery(const struct arm64cm_vm *vm)
+{
+	(void)vm;
+	return 0;
+}
+
+int arm64cm_vm_apply(struct arm64cm_vm *vm, const struct arm64cm_profile *model,
+		     unsigned int flags, struct arm64cm_findings *f)
+{
+	(void)vm;
+	(void)model;
+	(void)flags;
+	return no_kvm(f);
+}
+
+int arm64cm_vm_verify(struct arm64cm_vm *vm, const struct arm64cm_profile *model,
+		      struct arm64cm_findings *f)
+{
+	(void)vm;
+	(void)model;
+	return no_kvm(f);
+}
+
+int arm64cm_vm_verify_guest(struct arm64cm_vm *vm, int idx, const struct arm64cm_profile *model,
+			    struct arm64cm_findings *f)
+{
+	(void)vm;
+	(void)idx;
+	(void)model;
+	return no_kvm(f);
+}
+
+int arm64cm_vm_verify_guest_discovery(struct arm64cm_vm *vm, int idx,
+				      const struct arm64cm_profile *model,
+				      struct arm64cm_findings *f)
+{
+	(void)vm;
+	(void)idx;
+	(void)model;
+	return no_kvm(f);
+}
+
+int arm64cm_handle_hypercall(const struct arm64cm_profile *model, int vcpu_fd,
+			     struct kvm_run *run)
+{
+	(void)model;
+	(void)vcpu_fd;
+	(void)run;
+	errno = ENOSYS;
+	return -1;
+}
+#endif

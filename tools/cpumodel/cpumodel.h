@@ -6,7 +6,8 @@
  * the host) or the one a VMM wants to present on several hosts (a model,
  * from cm_baseline()).  Both are the same structure and the same JSON
  * format (docs in tools/cpumodel/README.md, "arm64-cpumodel" versions 1
- * and 2).
+ * to 3).  This is the library's internal, structure-based interface; the
+ * public one is arm64-cpumodel.h.
  *
  * Everything except probe/apply/verify is plain computation on profiles
  * and works on any machine; the KVM half is built only for aarch64.
