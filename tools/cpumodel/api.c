@@ -145,10 +145,10 @@ char *arm64cm_findings_to_json(const struct arm64cm_findings *f)
 			goto oom;
 		json_object_array_add(a, o);
 		json_object_object_add(o, "severity", json_object_new_string(sev[it->severity]));
-		if (it->reg) {
+		if (it->reg)
 			json_object_object_add(o, "register", json_object_new_string(it->reg));
+		if (it->reg_id)
 			json_object_object_add(o, "id", hex64(it->reg_id));
-		}
 		if (it->field)
 			json_object_object_add(o, "field", json_object_new_string(it->field));
 		if (it->rule)
@@ -244,6 +244,11 @@ const char *arm64cm_profile_name(const struct arm64cm_profile *p)
 int arm64cm_profile_is_model(const struct arm64cm_profile *p)
 {
 	return p->p.is_model;
+}
+
+const char *arm64cm_profile_kernel(const struct arm64cm_profile *p)
+{
+	return p->p.is_model ? NULL : p->p.kernel;
 }
 
 uint32_t arm64cm_profile_vcpu_features(const struct arm64cm_profile *p)

@@ -149,6 +149,8 @@ void arm64cm_profile_free(struct arm64cm_profile *p);
 const char *arm64cm_profile_name(const struct arm64cm_profile *p);
 /* 1: a model; 0: a host profile. */
 int arm64cm_profile_is_model(const struct arm64cm_profile *p);
+/* A host profile's kernel release (uname -r when probed); NULL for a model. */
+const char *arm64cm_profile_kernel(const struct arm64cm_profile *p);
 /*
  * vCPU features (kvm_vcpu_init.features[0] bits, KVM_ARM_VCPU_*): those a
  * host offers, or a model's VMs use.
