@@ -20,7 +20,9 @@
  * field) are refused with it.  ID_DFR0_EL1.CopDbg 0 (AArch32 debug not
  * implemented, as on a CPU without AArch32) applies with it on a host with
  * AArch32, and is refused without it, with CopDbg 1-5, and in a VM whose
- * EL1 is AArch32 (el1-32bit).
+ * EL1 is AArch32 (el1-32bit).  Bridges: a fleet model exported as a
+ * Firecracker template, imported back and applied gives the guest the view
+ * the model itself gives it.
  *
  * Usage: cpumodel-test [FIXTURE.json...]
  */
@@ -570,6 +572,163 @@ static void fleet_tests(const struct cm_profile *host, const struct cm_profile *
 	sve_tests(self);
 }
 
+/*
+ * Bridges to other VMMs (export.c).  The fleet model @m (shared with
+ * another host, presenting this host's identity) exported as a Firecracker
+ * template against this host's profile, imported back with
+ * arm64cm_import_firecracker(), and applied with the library's own apply
+ * path: the imported model sets every register @m sets to the same value,
+ * and the guest's view, verified from guest code against @m, is the one it
+ * gets when @m itself is applied (same result, same explanations).
+ * Firecracker enables no VM capability: a model that changes a fleet field
+ * on this host cannot be exported, and the export says which field.
+ */
+static int guest_view(const struct cm_profile *apply, const struct cm_profile *expect,
+		      struct cm_report *view, const char *what)
+{
+	struct cm_report rep = { 0 };
+	struct cm_vm vm;
+	int i, bad;
+
+	if (cm_vm_create(&vm, apply, 2, &rep)) {
+		CHECK(0, "%s: VM created", what);
+		dump(&rep);
+		cm_report_free(&rep);
+		return -1;
+	}
+	bad = cm_apply(&vm, apply, 0, &rep);
+	CHECK(bad == 0, "%s: applied", what);
+	dump(&rep);
+	cm_report_free(&rep);
+	for (i = 0; i < 2 && !bad; i++)
+		bad = cm_verify_guest(&vm, i, expect, view);
+	cm_vm_destroy(&vm);
+	return bad;
+}
+
+static void bridge_tests(const struct cm_profile *host, const struct cm_profile *m,
+			 const char *what)
+{
+	struct arm64cm_findings *f = arm64cm_findings_new();
+	struct arm64cm_profile *mh = cm_profile_handle(m), *hh = cm_profile_handle(host);
+	struct arm64cm_profile *imp = NULL;
+	struct cm_report direct = { 0 }, via = { 0 };
+	int s, differ = 0, ret, a, b;
+	size_t i;
+	bool same;
+	char *text;
+
+	if (!f || !mh || !hh) {
+		CHECK(0, "%s: out of memory", what);
+		goto out;
+	}
+	text = arm64cm_export_firecracker(mh, hh, f);
+	if (!text && (m->vm_caps & CM_CAP_FLEET_ID_REGS)) {
+		for (i = 0; i < arm64cm_findings_count(f); i++)
+			if (strstr(arm64cm_findings_get(f, i)->message,
+				   "KVM_CAP_ARM_OOT_FLEET_ID_REGS (fleet-id-regs, out of tree)") &&
+			    strstr(arm64cm_findings_get(f, i)->message,
+				   "Firecracker does not enable it"))
+				break;
+		CHECK(i < arm64cm_findings_count(f),
+		      "%s: requires fleet-id-regs, changes a fleet field here: Firecracker export refused, field named",
+		      what);
+		goto out_dump;
+	}
+	CHECK(text, "%s: exported as a Firecracker template", what);
+	if (!text)
+		goto out_dump;
+	printf("#   template:\n#   ");
+	for (i = 0; text[i]; i++) {
+		if (text[i] == '\n')
+			fputs("\n#   ", stdout);
+		else
+			putchar(text[i]);
+	}
+	printf("\n");
+	ret = arm64cm_import_firecracker(text, hh, &imp, f);
+	free(text);
+	CHECK(ret == ARM64CM_OK && imp, "%s: template imported (status %d)", what, ret);
+	if (ret != ARM64CM_OK || !imp)
+		goto out_dump;
+	for (s = 0; s < CM_NR_SLOTS; s++) {
+		if (!m->r[s].present ||
+		    (imp->p.r[s].present && imp->p.r[s].val == m->r[s].val))
+			continue;
+		printf("#   %s: model 0x%llx, imported 0x%llx\n", cm_slot_name(s),
+		       (unsigned long long)m->r[s].val, (unsigned long long)imp->p.r[s].val);
+		differ++;
+	}
+	CHECK(!differ && imp->p.features == m->features && !cm_compare(&imp->p, host, &via),
+	      "%s: the imported model sets every register of the model the same (%d differ), same vCPU features, runs here",
+	      what, differ);
+	dump(&via);
+	cm_report_free(&via);
+
+	a = guest_view(m, m, &direct, "model applied directly");
+	b = guest_view(&imp->p, m, &via, "imported template applied");
+	same = direct.n == via.n;
+	for (i = 0; same && i < direct.n; i++)
+		same = !strcmp(direct.line[i], via.line[i]);
+	CHECK(a == 0 && b == 0 && same,
+	      "%s: guest code reads the model on both vCPUs either way, same view (%zu explanation lines)",
+	      what, direct.n);
+	dump(&direct);
+	if (!same)
+		dump(&via);
+	cm_report_free(&direct);
+	cm_report_free(&via);
+out_dump:
+	for (i = 0; i < arm64cm_findings_count(f); i++)
+		printf("#   %s\n", arm64cm_findings_get(f, i)->message);
+out:
+	arm64cm_profile_free(imp);
+	arm64cm_profile_free(mh);
+	arm64cm_profile_free(hh);
+	arm64cm_findings_free(f);
+}
+
+static void bridges(const struct cm_profile *host, int argc, char **argv)
+{
+	struct cm_profile pair[2], model;
+	struct cm_report rep = { 0 };
+	char what[128];
+	int i;
+
+	for (i = 0; i < argc; i++) {
+		pair[0] = *host;
+		if (!i)
+			synth_host(host, &pair[1]);
+		else if (cm_load(argv[i], &pair[1], &rep))
+			continue;	/* reported by main() */
+		cm_report_free(&rep);
+		snprintf(what, sizeof(what), "bridge: fleet model this-host+%s", pair[1].name);
+		if (cm_baseline(pair, 2, 0, "fleet-bridge", &model, &rep)) {
+			CHECK(0, "%s: baseline", what);
+			dump(&rep);
+			cm_report_free(&rep);
+			continue;
+		}
+		cm_report_free(&rep);
+		bridge_tests(host, &model, what);
+	}
+
+	/* A fleet field changed: only with the capability, which Firecracker lacks. */
+	if (!cm_baseline(host, 1, -1, "fleet-l1ip", &model, &rep)) {
+		const struct cm_field *l1ip = cm_field_by_name(CM_SLOT_CTR, "L1Ip");
+		uint64_t ctr = model.r[CM_SLOT_CTR].val;
+
+		model.vm_caps = CM_CAP_FLEET_ID_REGS;
+		model.r[CM_SLOT_CTR].val = cm_field_set(l1ip, ctr,
+							cm_field_get(l1ip, ctr) == 2 ? 3 : 2);
+		bridge_tests(host, &model, "bridge: CTR_EL0.L1Ip changed (fleet-id-regs)");
+	} else {
+		CHECK(0, "bridge: baseline of this host");
+		dump(&rep);
+	}
+	cm_report_free(&rep);
+}
+
 int main(int argc, char **argv)
 {
 	struct cm_profile host, again, model, pair[2], bad, other;
@@ -676,6 +835,7 @@ int main(int argc, char **argv)
 	round_trip(&other, "other caches");
 
 	fleet_tests(&host, &model);
+	bridges(&host, argc, argv);
 
 	/*
 	 * Models shared with another host (made up from this one, or the

@@ -268,7 +268,12 @@ int arm64cm_vm_nr_vcpus(const struct arm64cm_vm *vm);
 int arm64cm_vm_fd(const struct arm64cm_vm *vm);
 int arm64cm_vm_vcpu_fd(const struct arm64cm_vm *vm, int idx);
 
-/* Set up target-implementation discovery (the VMM answers the calls). */
+/*
+ * Set up target-implementation discovery (the VMM answers the calls).  The
+ * SMCCC filter that forwards them is VM state KVM does not migrate: a VMM
+ * sets it up again on the destination (apply with this flag there too)
+ * before the guest runs, and answers from the same model.
+ */
 #define ARM64CM_APPLY_DISCOVERY		(1u << 0)
 /* Skip the library's own check; let KVM reject (tests). */
 #define ARM64CM_APPLY_NO_PRECHECK	(1u << 1)
