@@ -73,3 +73,17 @@ guest "$apply_on" "$LOGS/fleet-apply-$apply_on.log" "/bin/arm64-cpumodel,apply,-
 echo
 echo "The guest on $apply_on reads the model's ID registers, cache geometry and the"
 echo "identity of ${fleet[0]} (MIDR_EL1 $(jq -r '.registers["0x603000000013c000"].value' "$W/model.json")): it can migrate between both hosts."
+
+echo
+echo "== 5. export: the model for the VMMs operators run (on ${fleet[0]}, whose identity it has)"
+"$T" export --qemu "$W/model.json" --host "$W/${fleet[0]}.json" -o "$W/model.qemu" ||
+	die "export --qemu failed"
+printf '   QEMU: -cpu %s,... (%s properties) -> build/fleet/model.qemu\n' \
+	"$(cut -d, -f1-5 "$W/model.qemu")" "$(tr ',' '\n' <"$W/model.qemu" | grep -c '^SYSREG_')"
+"$T" export --firecracker "$W/model.json" --host "$W/${fleet[0]}.json" -o "$W/model.firecracker.json" ||
+	die "export --firecracker failed"
+printf '   Firecracker: a custom CPU template, %s reg_modifiers -> build/fleet/model.firecracker.json\n' \
+	"$(jq '.reg_modifiers | length' "$W/model.firecracker.json")"
+rc=0
+"$T" export --qemu "$W/model.json" --host "$W/${fleet[1]}.json" >/dev/null 2>"$W/export-other.txt" || rc=$?
+echo "   on ${fleet[1]} (exit status $rc): $(head -n 1 "$W/export-other.txt")"

@@ -22,10 +22,14 @@
  * AArch32, and is refused without it, with CopDbg 1-5, and in a VM whose
  * EL1 is AArch32 (el1-32bit).  Bridges: a fleet model exported as a
  * Firecracker template, imported back and applied gives the guest the view
- * the model itself gives it.
+ * the model itself gives it; a VMM that applies a model with its own file
+ * descriptors as the public plan says (arm64cm_plan_vm(), _writes()) gets
+ * the VM the library's own apply makes, register for register, and the
+ * guest reads the model.
  *
  * Usage: cpumodel-test [FIXTURE.json...]
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -688,6 +692,157 @@ out:
 	arm64cm_findings_free(f);
 }
 
+/* The public plan interface read through the test's own file descriptors. */
+struct own_vm {
+	int vm, vcpu0;
+};
+
+static int own_ext(void *opaque, unsigned long cap, int *res)
+{
+	const struct own_vm *o = opaque;
+	int r = ioctl(o->vm, KVM_CHECK_EXTENSION, cap);
+
+	if (r < 0)
+		return -errno;
+	*res = r;
+	return 0;
+}
+
+static int own_get(void *opaque, uint64_t id, uint64_t *val)
+{
+	const struct own_vm *o = opaque;
+	uint32_t v32 = 0;
+	struct kvm_one_reg r = { .id = id };
+
+	*val = 0;
+	r.addr = (id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U32 ? (uintptr_t)&v32 : (uintptr_t)val;
+	if (ioctl(o->vcpu0, KVM_GET_ONE_REG, &r))
+		return -errno;
+	if ((id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U32)
+		*val = v32;
+	return 0;
+}
+
+static int own_masks(void *opaque, uint64_t masks[192])
+{
+	const struct own_vm *o = opaque;
+	struct reg_mask_range range = { .addr = (uintptr_t)masks,
+					.range = KVM_ARM_FEATURE_ID_RANGE };
+
+	if (ioctl(o->vm, KVM_CHECK_EXTENSION, KVM_CAP_ARM_SUPPORTED_REG_MASK_RANGES) <= 0)
+		return -ENOTTY;
+	return ioctl(o->vm, KVM_ARM_GET_REG_WRITABLE_MASKS, &range) ? -errno : 0;
+}
+
+/*
+ * A VMM that applies @m with its own file descriptors, as the public plan
+ * says (capabilities, vCPU features, the ordered writes on every vCPU),
+ * gets the VM cm_apply() makes: every listed register of both vCPUs
+ * equal, and guest code reads the model on both.
+ */
+static void plan_tests(const struct cm_profile *m, const char *what)
+{
+	static const struct arm64cm_host_ops ops = { own_ext, own_get, own_masks };
+	struct arm64cm_profile *mh = cm_profile_handle(m);
+	struct arm64cm_findings *f = arm64cm_findings_new();
+	struct cm_snapshot sa[2] = { 0 }, sb[2] = { 0 };
+	struct cm_report rep = { 0 };
+	struct arm64cm_plan *plan = NULL;
+	struct cm_vm a, b = { .kvm = -1, .vm = -1 };
+	struct kvm_vcpu_init init;
+	struct own_vm o;
+	int i, ret, bad = 0;
+	size_t k, n = 0;
+
+	if (!mh || !f || cm_vm_create(&a, m, 2, &rep) || cm_apply(&a, m, 0, &rep)) {
+		CHECK(0, "%s: the library's own apply", what);
+		dump(&rep);
+		goto out;
+	}
+	for (i = 0; i < 2; i++)
+		bad |= cm_snapshot_take(&a, i, &sa[i]);
+	b.kvm = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	b.vm = b.kvm < 0 ? -1 : ioctl(b.kvm, KVM_CREATE_VM, 0);
+	o.vm = b.vm;
+	ret = b.vm < 0 ? -1 : arm64cm_plan_vm(mh, &ops, &o, &plan, f);
+	CHECK(!bad && !ret, "%s: plan_vm (%zu capabilities, features 0x%x)", what,
+	      plan ? arm64cm_plan_nr_caps(plan) : 0, plan ? arm64cm_plan_vcpu_features(plan) : 0);
+	if (bad || ret)
+		goto out;
+	for (k = 0; k < arm64cm_plan_nr_caps(plan); k++) {
+		struct kvm_enable_cap cap = { .cap = (uint32_t)arm64cm_plan_cap(plan, k) };
+
+		bad |= ioctl(b.vm, KVM_ENABLE_CAP, &cap);
+	}
+	bad |= ioctl(b.vm, KVM_ARM_PREFERRED_TARGET, &init);
+	init.features[0] |= arm64cm_plan_vcpu_features(plan);
+	for (i = 0; i < 2 && !bad; i++) {
+		int sve = KVM_ARM_VCPU_SVE;
+
+		b.vcpu[i] = ioctl(b.vm, KVM_CREATE_VCPU, i);
+		bad |= b.vcpu[i] < 0 || ioctl(b.vcpu[i], KVM_ARM_VCPU_INIT, &init);
+		if (!bad && (init.features[0] & (1u << KVM_ARM_VCPU_SVE)))
+			bad |= ioctl(b.vcpu[i], KVM_ARM_VCPU_FINALIZE, &sve);
+		b.nr_vcpus += !bad;
+	}
+	o.vcpu0 = b.vcpu[0];
+	ret = bad ? -1 : arm64cm_plan_writes(plan, &ops, &o, f);
+	n = arm64cm_plan_nr_writes(plan);
+	CHECK(!ret, "%s: VM made by hand as planned, %zu writes per vCPU", what, n);
+	if (ret)
+		goto out;
+	for (i = 0; i < 2; i++) {
+		for (k = 0; k < n; k++) {
+			uint64_t id, val;
+			uint32_t v32;
+			struct kvm_one_reg r;
+
+			arm64cm_plan_write(plan, k, &id, &val, NULL);
+			v32 = (uint32_t)val;
+			r = (struct kvm_one_reg){ .id = id,
+				.addr = (id & KVM_REG_SIZE_MASK) == KVM_REG_SIZE_U32 ?
+					(uintptr_t)&v32 : (uintptr_t)&val };
+			if (ioctl(b.vcpu[i], KVM_SET_ONE_REG, &r)) {
+				printf("#   vCPU %d: KVM_SET_ONE_REG 0x%llx = 0x%llx: %s\n", i,
+				       (unsigned long long)id, (unsigned long long)val,
+				       strerror(errno));
+				bad++;
+			}
+		}
+	}
+	CHECK(!bad, "%s: KVM took every planned write on both vCPUs", what);
+	for (i = 0; i < 2; i++) {
+		cm_report_free(&rep);
+		ret = cm_snapshot_take(&b, i, &sb[i]) ? -1 : cm_snapshot_diff(&sa[i], &sb[i], &rep);
+		CHECK(ret == 0, "%s: vCPU %d: every listed register as the library's apply left it (%zu registers)",
+		      what, i, sb[i].n);
+		dump(&rep);
+	}
+	/* The VM as created is the same host's: the defaults guest code compares with. */
+	b.host = a.host;
+	for (i = 0; i < 2; i++) {
+		cm_report_free(&rep);
+		ret = cm_verify_guest(&b, i, m, &rep);
+		CHECK(ret == 0, "%s: guest code on vCPU %d reads the model", what, i);
+		if (ret)
+			dump(&rep);
+	}
+out:
+	for (k = 0; f && k < arm64cm_findings_count(f); k++)
+		if (arm64cm_findings_get(f, k)->severity == ARM64CM_ERROR)
+			printf("#   %s\n", arm64cm_findings_get(f, k)->message);
+	for (i = 0; i < 2; i++) {
+		cm_snapshot_free(&sa[i]);
+		cm_snapshot_free(&sb[i]);
+	}
+	cm_report_free(&rep);
+	arm64cm_plan_free(plan);
+	cm_vm_destroy(&a);
+	cm_vm_destroy(&b);
+	arm64cm_findings_free(f);
+	arm64cm_profile_free(mh);
+}
+
 static void bridges(const struct cm_profile *host, int argc, char **argv)
 {
 	struct cm_profile pair[2], model;
@@ -711,6 +866,8 @@ static void bridges(const struct cm_profile *host, int argc, char **argv)
 		}
 		cm_report_free(&rep);
 		bridge_tests(host, &model, what);
+		snprintf(what, sizeof(what), "plan: fleet model this-host+%s", pair[1].name);
+		plan_tests(&model, what);
 	}
 
 	/* A fleet field changed: only with the capability, which Firecracker lacks. */
