@@ -118,7 +118,7 @@ host-threads)
 	obj=$BUILD/host/cpumodel-tsan
 	cm_make O="$obj" WITH_KVM=0 CFLAGS="-O2 -g -fsanitize=thread" lib-static
 	build "$BUILD/host/cpumodel-threads-test" gcc -fsanitize=thread \
-		"$TOP/tests/cpumodel/threads-test.c" "$obj/libarm64cpumodel.a" -ljson-c -lpthread
+		"$TOP/tests/cpumodel/threads-test.c" "$obj/libarm64cpumodel-internal.a" -ljson-c -lpthread
 	build "$BUILD/host/cpumodel-api-test-tsan" gcc -fsanitize=thread \
 		"$TOP/tests/cpumodel/api-test.c" "$obj/libarm64cpumodel.a" -ljson-c -lpthread
 	;;
@@ -146,7 +146,7 @@ host-kvm-mock)
 	obj=$BUILD/host/cpumodel-kvm
 	cm_make O="$obj" WITH_KVM=1 KERNEL_HEADERS="$KBUILD/usr/include" lib-static
 	build "$BUILD/host/cpumodel-kvm-mock-test" gcc -DCM_WITH_KVM -isystem "$KBUILD/usr/include" \
-		-Wl,--wrap=ioctl "$TOP/tests/cpumodel/kvm-mock-test.c" "$obj/libarm64cpumodel.a" -ljson-c
+		-Wl,--wrap=ioctl "$TOP/tests/cpumodel/kvm-mock-test.c" "$obj/libarm64cpumodel-internal.a" -ljson-c
 	;;
 guest)
 	obj=$BUILD/tools/.cpumodel-obj
@@ -155,7 +155,7 @@ guest)
 	copy_if_changed "$obj/arm64-cpumodel" "$BUILD/tools/arm64-cpumodel"
 	build "$BUILD/tools/cpumodel-test" "${CROSS}gcc" -static -DCM_WITH_KVM \
 		-isystem "$KBUILD/usr/include" "$TOP/tests/cpumodel/guest-test.c" \
-		"$obj/libarm64cpumodel.a" -ljson-c
+		"$obj/libarm64cpumodel-internal.a" -ljson-c
 	;;
 *)
 	die "unknown target $what (host, host-threads, host-api, host-asan, host-kvm-mock, guest, update-tables)"

@@ -65,13 +65,22 @@ static int load(const char *path, struct arm64cm_profile **p)
 	return ret;
 }
 
-/* 'host "max", Linux 6.1.192+, 83 registers' */
+/*
+ * 'host "max", Linux 6.1.192+, 83 registers' or 'model "m" from a,b, 71
+ * registers': the first line of arm64cm_profile_describe().
+ */
 static int summary(const struct arm64cm_profile *p)
 {
+	char *d = arm64cm_profile_describe(p), *nl;
 	size_t n = arm64cm_profile_nr_regs(p);
 
-	printf("host \"%s\", Linux %s, %zu register%s\n", arm64cm_profile_name(p),
-	       arm64cm_profile_kernel(p) ?: "?", n, n == 1 ? "" : "s");
+	if (!d)
+		return oom();
+	nl = strchr(d, '\n');
+	if (nl)
+		*nl = 0;
+	printf("%s, %zu register%s\n", d, n, n == 1 ? "" : "s");
+	free(d);
 	return ARM64CM_OK;
 }
 

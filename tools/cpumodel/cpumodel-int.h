@@ -26,6 +26,17 @@ static inline struct cm_report *cm_rep(struct arm64cm_findings *f)
 	return f ? &f->r : NULL;
 }
 
+/*
+ * The ID fields KVM hides from a VM without a vCPU feature (read_id_reg()):
+ * zero them in @p for a VM with only the vCPU features @features.
+ */
+void cm_hide_features(struct cm_profile *p, unsigned int features);
+/*
+ * Would KVM take firmware register or hypercall bitmap @slot at @model on
+ * a host at @host (kvm_arm_set_fw_reg())?  @why: the rule, for messages.
+ */
+bool cm_fw_ok(int slot, uint64_t model, uint64_t host, const char **why);
+
 /* Name of a KVM register id the library knows, or NULL. */
 const char *cm_kvm_id_name(uint64_t id);
 

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <json-c/json.h>
 
 #include "arm64-cpumodel.h"
@@ -1589,9 +1590,13 @@ int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep)
 		return -1;
 	}
 	for (tries = 0; tries < 100 && fd < 0; tries++) {
+		struct timespec ts;
+
+		/* Unique per process (pid), call (seq) and, across reboots, time. */
 		n = __atomic_add_fetch(&seq, 1, __ATOMIC_RELAXED);
+		clock_gettime(CLOCK_MONOTONIC, &ts);
 		if ((size_t)snprintf(tmp, sizeof(tmp), "%s.tmp.%d.%u.%ld", path, (int)getpid(), n,
-				     (long)random()) >= sizeof(tmp)) {
+				     (long)ts.tv_nsec) >= sizeof(tmp)) {
 			cm_report_add(rep, true, "%s: path too long", path);
 			free(text);
 			return -1;
@@ -1645,7 +1650,7 @@ static uint64_t wa2_needed(uint64_t v)
 	}
 }
 
-static bool fw_ok(int slot, uint64_t model, uint64_t host, const char **why)
+bool cm_fw_ok(int slot, uint64_t model, uint64_t host, const char **why)
 {
 	switch (slot) {
 	case CM_SLOT_PSCI:
@@ -1852,25 +1857,31 @@ static const struct {
  * @host as a VM with only @features would see it, with (@fleet) or without
  * KVM_CAP_ARM_OOT_FLEET_ID_REGS enabled.
  */
-static void host_view(const struct cm_profile *host, unsigned int features, bool fleet,
-		      struct cm_profile *out)
+void cm_hide_features(struct cm_profile *p, unsigned int features)
 {
 	size_t i;
 
-	*out = *host;
 	for (i = 0; i < ARRAY_SIZE(feature_fields); i++) {
 		int slot = cm_slot_by_name(feature_fields[i].reg);
-		const struct cm_regdesc *d = cm_slot_desc(slot);
 		const struct cm_field *f;
 
-		if ((features & feature_fields[i].features) == feature_fields[i].features)
+		if (slot < 0 || (features & feature_fields[i].features) == feature_fields[i].features)
 			continue;
-		if (!feature_fields[i].field && slot >= 0)
-			out->r[slot].val = 0;
-		for (f = d ? d->fields : NULL; f && f->name && feature_fields[i].field; f++)
-			if (!strcmp(f->name, feature_fields[i].field))
-				out->r[slot].val &= ~cm_field_mask(f);
+		if (!feature_fields[i].field) {
+			p->r[slot].val = 0;
+			continue;
+		}
+		f = cm_field_by_name(slot, feature_fields[i].field);
+		if (f)
+			p->r[slot].val &= ~cm_field_mask(f);
 	}
+}
+
+static void host_view(const struct cm_profile *host, unsigned int features, bool fleet,
+		      struct cm_profile *out)
+{
+	*out = *host;
+	cm_hide_features(out, features);
 	out->features &= features;
 	fleet_masks(out, fleet);
 	/*
@@ -2116,7 +2127,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 			break;
 		case CM_G_FW:
 		case CM_G_BMAP:
-			if (!fw_ok(s, m->val, h->val, &why)) {
+			if (!cm_fw_ok(s, m->val, h->val, &why)) {
 				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx (a VM may have %s)",
 					      cm_slot_name(s), (unsigned long long)m->val,
 					      (unsigned long long)h->val, why);

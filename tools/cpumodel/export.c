@@ -100,46 +100,10 @@ static const struct {
 };
 #define FC_CAP_STEAL_TIME	187
 
-/*
- * The ID fields KVM hides from a VM without a vCPU feature (read_id_reg()):
- * a copy of feature_fields[] in cpumodel.c, which keep in sync.  NULL field:
- * the whole register.
- */
-static const struct {
-	unsigned int features;
-	const char *reg, *field;
-} hidden_fields[] = {
-	{ 1u << CM_FEAT_PMU_V3, "ID_AA64DFR0_EL1", "PMUVer" },
-	{ 1u << CM_FEAT_PMU_V3, "ID_DFR0_EL1", "PerfMon" },
-	{ 1u << CM_FEAT_SVE, "ID_AA64PFR0_EL1", "SVE" },
-	{ 1u << CM_FEAT_SVE, "ID_AA64ZFR0_EL1", NULL },
-	{ PTRAUTH, "ID_AA64ISAR1_EL1", "APA" },
-	{ PTRAUTH, "ID_AA64ISAR1_EL1", "API" },
-	{ PTRAUTH, "ID_AA64ISAR1_EL1", "GPA" },
-	{ PTRAUTH, "ID_AA64ISAR1_EL1", "GPI" },
-	{ PTRAUTH, "ID_AA64ISAR2_EL1", "APA3" },
-	{ PTRAUTH, "ID_AA64ISAR2_EL1", "GPA3" },
-};
-
 /* @p as a VM with only the vCPU features @features reads it. */
 static void view_with_features(struct cm_profile *p, unsigned int features)
 {
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(hidden_fields); i++) {
-		int s = cm_slot_by_name(hidden_fields[i].reg);
-		const struct cm_field *f;
-
-		if (s < 0 || (features & hidden_fields[i].features) == hidden_fields[i].features)
-			continue;
-		if (!hidden_fields[i].field) {
-			p->r[s].val = 0;
-			continue;
-		}
-		f = cm_field_by_name(s, hidden_fields[i].field);
-		if (f)
-			p->r[s].val &= ~cm_field_mask(f);
-	}
+	cm_hide_features(p, features);
 	if (!(features & (1u << CM_FEAT_PMU_V3)))
 		p->pmu_counters_set = false;
 	p->features &= features;

@@ -511,35 +511,13 @@ static const char *fw_level(int slot, uint64_t v, char *buf, size_t len)
 	return buf;
 }
 
-/*
- * Would KVM still take the old level @model on a host whose level is now
- * @host?  The library's copy of kvm_arm_set_fw_reg() (fw_ok() in
- * cpumodel.c): a PSCI version up to the host's; WORKAROUND_1/_3 a level up
- * to the host's; WORKAROUND_2 AVAIL or NOT_REQUIRED only on a NOT_REQUIRED
- * host (NOT_AVAIL and UNKNOWN anywhere).
- */
-static bool fw_still_ok(int slot, uint64_t model, uint64_t host, const char **why)
-{
-	switch (slot) {
-	case CM_SLOT_PSCI:
-		*why = "a VM may have a PSCI version up to the host's";
-		return model <= host;
-	case CM_SLOT_WA1:
-	case CM_SLOT_WA3:
-		*why = "a VM may have a level up to the host's";
-		return model <= host;
-	default:
-		*why = "a VM may have AVAIL or NOT_REQUIRED (2, 3) only on a NOT_REQUIRED (3) host, NOT_AVAIL or UNKNOWN (0, 1) anywhere";
-		return !(model & 0x10) && ((model & 0xf) < 2 || host >= 3);
-	}
-}
-
 static void drift_fw(struct drift *d, int slot)
 {
 	uint64_t ov = d->a->r[slot].val, nv = d->b->r[slot].val;
 	char x[128], y[128], what[64];
 	const char *why;
-	bool ok = fw_still_ok(slot, ov, nv, &why);
+	/* Would KVM still take the old level (kvm_arm_set_fw_reg())? */
+	bool ok = cm_fw_ok(slot, ov, nv, &why);
 
 	if (slot == CM_SLOT_PSCI)
 		snprintf(what, sizeof(what), "%s", cm_slot_name(slot));
@@ -553,7 +531,7 @@ static void drift_fw(struct drift *d, int slot)
 			  slot == CM_SLOT_PSCI ? "version" : "level");
 	else
 		drift_reg(d, ARM64CM_ERROR, slot, 0, NULL, true, &ov, &nv,
-			  "%s: was %s, now %s; KVM refuses the old %s now: %s", what, x, y,
+			  "%s: was %s, now %s; KVM refuses the old %s now: a VM may have %s", what, x, y,
 			  slot == CM_SLOT_PSCI ? "version" : "level", why);
 }
 
