@@ -50,10 +50,13 @@ gen_tables() {
 	fi
 	local defs=$KBUILD/arch/arm64/include/generated/asm/sysreg-defs.h
 	[ -f "$defs" ] || kmake prepare >/dev/null
-	python3 "$SRC/gen-tables.py" "$GEN/sysreg-6.12" "$TREE" "$KBUILD" >"$GEN/cpumodel-tables.h.new" ||
-		die "gen-tables.py failed"
-	write_if_changed "$GEN/cpumodel-tables.h" <"$GEN/cpumodel-tables.h.new"
-	rm -f "$GEN/cpumodel-tables.h.new"
+	# A file of its own: builds may run side by side.
+	local new
+	new=$(mktemp "$GEN/cpumodel-tables.h.XXXXXX")
+	python3 "$SRC/gen-tables.py" "$GEN/sysreg-6.12" "$TREE" "$KBUILD" >"$new" ||
+		{ rm -f "$new"; die "gen-tables.py failed"; }
+	write_if_changed "$GEN/cpumodel-tables.h" <"$new"
+	rm -f "$new"
 }
 
 if [ "$what" = update-tables ]; then

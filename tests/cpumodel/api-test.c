@@ -123,11 +123,20 @@ static void test_profiles(void)
 	ret = arm64cm_profile_parse("{\"format\": \"arm64-cpumodel\", \"version\": 3}", "text", 0,
 				    &bad, f);
 	check(ret == ARM64CM_BAD_INPUT && !bad && arm64cm_findings_errors(f) == 1 &&
-	      strstr(arm64cm_findings_get(f, 0)->message, "text: \"kind\""),
+	      strstr(arm64cm_finding_message(f, 0), "text: \"kind\""),
 	      "parse-bad", "ret %d, %zu findings: %s", ret, arm64cm_findings_count(f),
-	      arm64cm_findings_count(f) ? arm64cm_findings_get(f, 0)->message : "");
+	      arm64cm_findings_count(f) ? arm64cm_finding_message(f, 0) : "");
 	check(arm64cm_profile_load("/nonexistent/x.json", 0, &bad, NULL) == ARM64CM_BAD_INPUT &&
 	      !bad, "load-missing", "-");
+	check(arm64cm_profile_load("/dev/zero", 0, &bad, NULL) == ARM64CM_BAD_INPUT && !bad,
+	      "load-device", "/dev/zero is not a profile");
+	{
+		char path[4096];
+
+		snprintf(path, sizeof(path), "%s/max.json", dir);
+		check(arm64cm_profile_load(path, 1u << 7, &bad, NULL) == ARM64CM_BAD_INPUT && !bad,
+		      "load-unknown-flag", "-");
+	}
 	arm64cm_findings_free(f);
 	arm64cm_profile_free(p);
 }
@@ -137,30 +146,63 @@ static void test_compare_baseline(void)
 	struct arm64cm_profile *n1 = load("neoverse-n1", 0), *a72 = load("cortex-a72", 0), *m;
 	const struct arm64cm_profile *hosts[2] = { n1, a72 };
 	struct arm64cm_findings *f = arm64cm_findings_new();
-	const struct arm64cm_finding *it = NULL;
-	json_object *j;
+	const char *reg = NULL, *field = NULL, *rule = NULL;
+	json_object *j, *a = NULL;
+	uint64_t mv = 0, hv = 0;
 	size_t i;
 	char *text;
-	int ret;
+	int ret, values = 0;
 
 	ret = arm64cm_baseline(hosts, 2, NULL, ARM64CM_BASELINE_NO_FLEET, "x", &m, f);
 	check(ret == ARM64CM_INCOMPATIBLE && !m && arm64cm_findings_errors(f), "baseline-conflict",
 	      "ret %d", ret);
 	for (i = 0; i < arm64cm_findings_count(f); i++) {
-		it = arm64cm_findings_get(f, i);
-		if (it->severity == ARM64CM_ERROR && it->field)
+		if (arm64cm_finding_severity(f, i) == ARM64CM_ERROR && arm64cm_finding_field(f, i)) {
+			reg = arm64cm_finding_register(f, i);
+			field = arm64cm_finding_field(f, i);
+			rule = arm64cm_finding_rule(f, i);
+			check(arm64cm_finding_reg_id(f, i) == ID_AA64PFR0, "finding-reg-id", "0x%llx",
+			      (unsigned long long)arm64cm_finding_reg_id(f, i));
 			break;
+		}
 	}
-	check(it && it->reg && !strcmp(it->reg, "ID_AA64PFR0_EL1") && it->reg_id == ID_AA64PFR0 &&
-	      !strcmp(it->field, "RAS") && !strcmp(it->rule, "lower-safe"),
-	      "finding-structured", "%s.%s (%s)", it && it->reg ? it->reg : "-",
-	      it && it->field ? it->field : "-", it && it->rule ? it->rule : "-");
+	check(reg && !strcmp(reg, "ID_AA64PFR0_EL1") && !strcmp(field, "RAS") &&
+	      !strcmp(rule, "lower-safe"), "finding-structured", "%s.%s (%s)", reg ?: "-",
+	      field ?: "-", rule ?: "-");
+	check(!arm64cm_finding_message(f, arm64cm_findings_count(f)) &&
+	      !arm64cm_finding_values(f, arm64cm_findings_count(f), NULL, NULL),
+	      "finding-out-of-range", "-");
 	text = arm64cm_findings_to_json(f);
 	j = text ? json_tokener_parse(text) : NULL;
-	check(j && json_object_array_length(j) == arm64cm_findings_count(f), "findings-json",
+	if (j)
+		json_object_object_get_ex(j, "findings", &a);
+	check(a && json_object_array_length(a) == arm64cm_findings_count(f), "findings-json",
 	      "%.200s", text ?: "NULL");
 	json_object_put(j);
 	free(text);
+	arm64cm_findings_free(f);
+
+	/* A model of N1 alone on the A72: field values in the findings. */
+	f = arm64cm_findings_new();
+	{
+		const struct arm64cm_profile *one[1] = { n1 };
+		struct arm64cm_profile *m1 = NULL;
+
+		arm64cm_baseline(one, 1, NULL, 0, "n1", &m1, NULL);
+		ret = m1 ? arm64cm_compare(m1, a72, f) : -1;
+		for (i = 0; i < arm64cm_findings_count(f); i++) {
+			const char *fl = arm64cm_finding_field(f, i);
+
+			if (fl && !strcmp(fl, "PerfMon")) {
+				values = arm64cm_finding_values(f, i, &mv, &hv);
+				break;
+			}
+		}
+		check(ret == ARM64CM_INCOMPATIBLE && values && mv == 4 && hv == 3,
+		      "finding-values", "ret %d, PerfMon %d: model %llu host %llu", ret, values,
+		      (unsigned long long)mv, (unsigned long long)hv);
+		arm64cm_profile_free(m1);
+	}
 	arm64cm_findings_free(f);
 
 	f = arm64cm_findings_new();
@@ -172,6 +214,8 @@ static void test_compare_baseline(void)
 	arm64cm_profile_free(m);
 	check(arm64cm_baseline(hosts, 2, "nosuch", 0, "x", &m, NULL) == ARM64CM_BAD_INPUT,
 	      "baseline-impl-from-unknown", "-");
+	check(arm64cm_baseline(hosts, 2, NULL, 1u << 9, "x", &m, NULL) == ARM64CM_BAD_INPUT && !m,
+	      "baseline-unknown-flag", "-");
 	arm64cm_findings_free(f);
 	arm64cm_profile_free(n1);
 	arm64cm_profile_free(a72);
@@ -182,6 +226,7 @@ static void test_compare_baseline(void)
 struct fake {
 	const struct arm64cm_profile *host;
 	int fleet;		/* the kernel has KVM_CAP_ARM_OOT_FLEET_ID_REGS */
+	int pmcr_fails;		/* KVM_GET_ONE_REG PMCR_EL0 fails (EIO) */
 	int calls;
 };
 
@@ -203,7 +248,7 @@ static int fake_get(void *opaque, uint64_t id, uint64_t *val)
 	fk->calls++;
 	if (id == 0x603000000013dce0ULL) {	/* PMCR_EL0: N = 6 */
 		*val = 6ULL << 11 | 0x41ULL << 24;
-		return 0;
+		return fk->pmcr_fails ? -EIO : 0;
 	}
 	return arm64cm_profile_find(fk->host, id, val, NULL) ? -ENOENT : 0;
 }
@@ -226,13 +271,16 @@ static int fake_masks(void *opaque, uint64_t masks[192])
 	return 0;
 }
 
-static const struct arm64cm_host_ops fake_ops = { fake_ext, fake_get, fake_masks };
+static const struct arm64cm_host_ops fake_ops = {
+	.size = sizeof(struct arm64cm_host_ops),
+	.check_extension = fake_ext, .get_reg = fake_get, .get_writable_masks = fake_masks,
+};
 
 static void test_plan(void)
 {
 	struct arm64cm_profile *n1 = load("neoverse-n1", 0), *a72 = load("cortex-a72", 0), *m;
 	const struct arm64cm_profile *hosts[2] = { n1, a72 };
-	struct fake fk = { a72, 1, 0 };
+	struct fake fk = { a72, 1, 0, 0 };
 	struct arm64cm_plan *plan;
 	uint64_t id, val, prev_group = 0;
 	const char *name;
@@ -254,17 +302,22 @@ static void test_plan(void)
 	check(arm64cm_plan_nr_writes(plan) == 0, "plan-no-writes-before-step-2", "-");
 	ret = arm64cm_plan_writes(plan, &fake_ops, &fk, NULL);
 	n = arm64cm_plan_nr_writes(plan);
-	check(!ret && n > 0 && n < arm64cm_profile_nr_regs(m), "plan-writes", "ret %d, %zu writes",
-	      ret, n);
-	/* Every write is a model value that differs from the host's; in order. */
+	/* Every register of the model but the 3 workaround levels, and PMCR_EL0. */
+	check(!ret && n == arm64cm_profile_nr_regs(m) - 3 + 1, "plan-writes",
+	      "ret %d, %zu writes for a model of %zu registers", ret, n,
+	      arm64cm_profile_nr_regs(m));
+	/* Every write is the model's value; in order. */
 	for (i = 0; i < n; i++) {
-		uint64_t mv, hv, group;
+		uint64_t mv, group;
 
 		arm64cm_plan_write(plan, i, &id, &val, &name);
-		if (id == 0x603000000013dce0ULL)
+		if (id == 0x603000000013dce0ULL) {
+			if (((val >> 11) & 0x1f) != 6)
+				wrong++;
 			continue;
+		}
 		if (arm64cm_profile_find(m, id, &mv, NULL) || mv != val ||
-		    (!arm64cm_profile_find(a72, id, &hv, NULL) && hv == val))
+		    ((id >> 16 & 0xffff) == 0x14 && (id & 0xffff) != 0))
 			wrong++;
 		/* MIDR (c000) first, then ID (c0xx), CTR (d801), CLIDR (c801): by group. */
 		group = id == MIDR ? 0 : (id >> 16 & 0xffff) == 0x13 ? 1 :
@@ -273,7 +326,7 @@ static void test_plan(void)
 			order_bad++;
 		prev_group = group;
 	}
-	check(!wrong && !order_bad, "plan-writes-differ-and-ordered", "%zu wrong, %zu out of order",
+	check(!wrong && !order_bad, "plan-writes-model-values-ordered", "%zu wrong, %zu out of order",
 	      wrong, order_bad);
 	/* After the writes the fake VM reads the model: every model register. */
 	for (k = 0, wrong = 0; !arm64cm_profile_reg(m, k, &id, &name, &val, NULL); k++) {
@@ -295,6 +348,32 @@ static void test_plan(void)
 	check(!wrong, "plan-result-is-model", "%zu registers differ", wrong);
 	check(arm64cm_plan_write(plan, n, &id, &val, NULL) == ARM64CM_BAD_INPUT,
 	      "plan-write-past-end", "-");
+	{
+		uint64_t bits = 0;
+		uint32_t base = 0, nr = 0;
+
+		ret = arm64cm_plan_discovery(plan, &bits, &base, &nr);
+		check(arm64cm_profile_nr_impls(m) == 2 && !ret && bits == 3 &&
+		      base == 0xc6000040 && nr == 2, "plan-discovery",
+		      "%zu implementations, ret %d, bits 0x%llx, 0x%x + %u",
+		      arm64cm_profile_nr_impls(m), ret, (unsigned long long)bits, base, nr);
+	}
+	arm64cm_plan_free(plan);
+
+	/* A caller's struct of an unknown, smaller layout is refused. */
+	{
+		struct arm64cm_host_ops small = fake_ops;
+
+		small.size = sizeof(size_t);
+		check(arm64cm_plan_vm(m, &small, &fk, &plan, NULL) == ARM64CM_BAD_INPUT && !plan,
+		      "plan-ops-size", "-");
+	}
+	/* PMCR_EL0 unreadable on a vCPU with a PMU: a host error, not "incompatible". */
+	arm64cm_plan_vm(m, &fake_ops, &fk, &plan, NULL);
+	fk.pmcr_fails = 1;
+	check(plan && arm64cm_plan_writes(plan, &fake_ops, &fk, NULL) == ARM64CM_HOST_ERROR &&
+	      !arm64cm_plan_nr_writes(plan), "plan-pmcr-error", "-");
+	fk.pmcr_fails = 0;
 	arm64cm_plan_free(plan);
 
 	/* A kernel without the capability: the model cannot run (step 1). */

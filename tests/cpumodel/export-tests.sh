@@ -251,6 +251,44 @@ ex_mkt pmcr4 '{"vcpu_features": [{"index": 0, "bitmap": "0b000110x"}], "reg_modi
 "$T" export --import-firecracker "$WORK/ex-tpl-pmcr4.json" --host "$EX_N1" -o "$WORK/ex-imp-pmcr4.json" 2>/dev/null
 eqv export-import-pmcr-n "$(jq .pmu_counters "$WORK/ex-imp-pmcr4.json")" 4
 
+# --- partial models -------------------------------------------------------------
+# ex_delreg FILE REG OUT: the profile without register REG.
+ex_delreg() {
+	jq --arg r "$2" 'if (.registers | to_entries[0].value | has("name"))
+	    then .registers |= with_entries(select(.value.name != $r))
+	    else .registers |= map_values(del(.[$r])) end' "$1" >"$3"
+}
+ex_delreg "$WORK/ex-n1a76.json" ID_AA64MMFR0_EL1 "$WORK/ex-partial.json"
+eqv export-partial-made "$(ex_regs "$WORK/ex-partial.json" | grep -c '^ID_AA64MMFR0_EL1 ')" 0
+# Without --partial a model that leaves a register to the host is bad input
+# (the loader names the register); nothing written.
+echo KEEP >"$WORK/ex-keep.txt"
+t export-qemu-partial-refused 2 "ex-partial\.json: the model sets no value for 1 register \(ID_AA64MMFR0_EL1\)" \
+	"$T" export --qemu "$WORK/ex-partial.json" --host "$EX_N1" -o "$WORK/ex-keep.txt"
+eqv export-qemu-partial-refused-writes-nothing "$(cat "$WORK/ex-keep.txt")" KEEP
+t export-firecracker-partial-refused 2 "ex-partial\.json: the model sets no value for 1 register \(ID_AA64MMFR0_EL1\)" \
+	"$T" export --firecracker "$WORK/ex-partial.json" --host "$EX_N1" -o "$WORK/ex-keep.txt"
+eqv export-firecracker-partial-refused-writes-nothing "$(cat "$WORK/ex-keep.txt")" KEEP
+# With --partial: a warning names the register left to the host, and the
+# export leaves it to the host too: QEMU's line is the complete model's
+# without ID_AA64MMFR0_EL1's properties, the template has no modifier for it.
+t export-qemu-partial 0 "ex-partial\.json: ID_AA64MMFR0_EL1: left to the host \(partial model\)" \
+	"$T" export --qemu "$WORK/ex-partial.json" --host "$EX_N1" --partial -o "$WORK/ex-q-partial.txt"
+eqv export-qemu-partial-props "$(tr ',' '\n' <"$WORK/ex-q-partial.txt" | grep '^SYSREG_' | sort |
+	diff - <(grep -v '^SYSREG_ID_AA64MMFR0_EL1_' "$WORK/ex-q-n1.props") && echo same)" same
+t export-firecracker-partial 0 "ex-partial\.json: ID_AA64MMFR0_EL1: left to the host \(partial model\)" \
+	"$T" export --firecracker "$WORK/ex-partial.json" --host "$EX_N1" --partial -o "$WORK/ex-fc-partial.json"
+eqv export-firecracker-partial-addrs "$(jq -c '[.reg_modifiers[].addr]' "$WORK/ex-fc-partial.json")" \
+	'["0x603000000013c021"]'
+# --partial does not make an export possible that is not: the N1 identity on
+# the Cortex-A76 (exit 1), the warning still there.
+t export-firecracker-partial-identity 1 "ID_AA64MMFR0_EL1: left to the host \(partial model\)" \
+	"$T" export --firecracker "$WORK/ex-partial.json" --host "$EX_A76" --partial
+t export-qemu-partial-identity 1 "MIDR_EL1: model 0x00000000414fd0c1, host 0x00000000414fd0b1" \
+	"$T" export --qemu "$WORK/ex-partial.json" --host "$EX_A76" --partial
+t export-partial-import 2 "--partial is for a MODEL" \
+	"$T" export --import-firecracker "$WORK/ex-fc-n1.json" --host "$EX_N1" --partial
+
 # --- usage ----------------------------------------------------------------------
 t export-usage-no-host 2 "--host HOST.json is required" "$T" export --qemu "$WORK/ex-n1a76.json"
 t export-usage-two-modes 2 "give one of --qemu, --firecracker, --import-firecracker" \

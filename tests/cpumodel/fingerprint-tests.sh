@@ -42,7 +42,7 @@ t fp-same 0 "^no drift \($FPRE\)$" "$T" fingerprint compare "$FIX/max.json" "$FI
 eqv fp-same-digest "$("$T" fingerprint compare "$FIX/max.json" "$WORK/fp-sorted.json")" \
 	"no drift ($(fpd "$FIX/max.json"))"
 t fp-same-rewritten 0 "^no drift" "$T" fingerprint compare "$FIX/max.json" "$WORK/fp-rewritten.json"
-eqv fp-same-json "$("$T" fingerprint compare --json "$FIX/max.json" "$FIX/max.json" | jq -c .)" "[]"
+eqv fp-same-json "$("$T" fingerprint compare --json "$FIX/max.json" "$FIX/max.json" | jq -c .findings)" "[]"
 
 # --- warnings only: exit status 0 ---------------------------------------------
 mk fp-kernel max '.kernel = "6.1.200+"'
@@ -72,9 +72,9 @@ t fp-fixed-field-raised 1 "^error: ID_AA64MMFR0_EL1\.ASIDBITS: was 0 \(8\), now 
 # --json: the findings, "model" the old value, "host" the new one.
 "$T" fingerprint compare --json "$FIX/max.json" "$WORK/fp-sha3.json" >"$WORK/fp-sha3.out" 2>&1
 eqv fp-json-status $? 1
-eqv fp-json-members "$(jq -c '.[] | [.severity, .register, .field, .rule, .model, .host]' "$WORK/fp-sha3.out" 2>&1)" \
+eqv fp-json-members "$(jq -c '.findings[] | [.severity, .register, .field, .rule, .model, .host]' "$WORK/fp-sha3.out" 2>&1)" \
 	'["error","ID_AA64ISAR0_EL1","SHA3","lower-safe","0x0000000000000001","0x0000000000000000"]'
-eqv fp-json-message "$(jq -r '.[0].message' "$WORK/fp-sha3.out" 2>&1 | cut -d: -f1)" ID_AA64ISAR0_EL1.SHA3
+eqv fp-json-message "$(jq -r '.findings[0].message' "$WORK/fp-sha3.out" 2>&1 | cut -d: -f1)" ID_AA64ISAR0_EL1.SHA3
 
 # Errors first, then warnings, then the verdict.
 mk fp-two fp-sha3 '.kernel = "6.1.200+"'
@@ -90,7 +90,7 @@ mk fp-a35-wa2 cortex-a35 '.registers.firmware.SMCCC_ARCH_WORKAROUND_2.value = "0
 t fp-wa2-lowered 1 "^error: SMCCC_ARCH_WORKAROUND_2 \(CVE-2018-3639, Spectre v4\): was 3 \(NOT_REQUIRED: [^)]*\), now 2 \(AVAIL: [^)]*\); KVM refuses the old level now" \
 	"$T" fingerprint compare "$FIX/cortex-a35.json" "$WORK/fp-a35-wa2.json"
 "$T" fingerprint compare --json "$FIX/cortex-a35.json" "$WORK/fp-a35-wa2.json" >"$WORK/fp-wa2.out" 2>&1
-eqv fp-wa2-json "$(jq -c '.[] | [.severity, .register, .model, .host]' "$WORK/fp-wa2.out" 2>&1)" \
+eqv fp-wa2-json "$(jq -c '.findings[] | [.severity, .register, .model, .host]' "$WORK/fp-wa2.out" 2>&1)" \
 	'["error","SMCCC_ARCH_WORKAROUND_2","0x0000000000000003","0x0000000000000002"]'
 # WORKAROUND_1 (0 NOT_AVAIL, 1 AVAIL, 2 NOT_REQUIRED) and PSCI lowered.
 mk fp-wa1 max '.registers.firmware.SMCCC_ARCH_WORKAROUND_1.value = "0x0000000000000001"'

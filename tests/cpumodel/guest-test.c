@@ -585,7 +585,8 @@ static void fleet_tests(const struct cm_profile *host, const struct cm_profile *
  * and the guest's view, verified from guest code against @m, is the one it
  * gets when @m itself is applied (same result, same explanations).
  * Firecracker enables no VM capability: a model that changes a fleet field
- * on this host cannot be exported, and the export says which field.
+ * on this host cannot be exported (ARM64CM_INCOMPATIBLE, no text), and the
+ * export says which register and field (in the finding's members too).
  */
 static int guest_view(const struct cm_profile *apply, const struct cm_profile *expect,
 		      struct cm_report *view, const char *what)
@@ -620,27 +621,31 @@ static void bridge_tests(const struct cm_profile *host, const struct cm_profile 
 	int s, differ = 0, ret, a, b;
 	size_t i;
 	bool same;
-	char *text;
+	char *text = NULL;
 
 	if (!f || !mh || !hh) {
 		CHECK(0, "%s: out of memory", what);
 		goto out;
 	}
-	text = arm64cm_export_firecracker(mh, hh, f);
-	if (!text && (m->vm_caps & CM_CAP_FLEET_ID_REGS)) {
+	ret = arm64cm_export_firecracker(mh, hh, &text, f);
+	if (ret == ARM64CM_INCOMPATIBLE && (m->vm_caps & CM_CAP_FLEET_ID_REGS)) {
 		for (i = 0; i < arm64cm_findings_count(f); i++)
-			if (strstr(arm64cm_findings_get(f, i)->message,
+			if (arm64cm_finding_severity(f, i) == ARM64CM_ERROR &&
+			    strstr(arm64cm_finding_message(f, i),
 				   "KVM_CAP_ARM_OOT_FLEET_ID_REGS (fleet-id-regs, out of tree)") &&
-			    strstr(arm64cm_findings_get(f, i)->message,
-				   "Firecracker does not enable it"))
+			    strstr(arm64cm_finding_message(f, i),
+				   "Firecracker does not enable it") &&
+			    arm64cm_finding_register(f, i) && arm64cm_finding_reg_id(f, i) &&
+			    arm64cm_finding_field(f, i) && arm64cm_finding_values(f, i, NULL, NULL))
 				break;
-		CHECK(i < arm64cm_findings_count(f),
-		      "%s: requires fleet-id-regs, changes a fleet field here: Firecracker export refused, field named",
-		      what);
+		CHECK(i < arm64cm_findings_count(f) && !text,
+		      "%s: requires fleet-id-regs, changes a fleet field here: Firecracker export refused (status %d), register and field named",
+		      what, ret);
 		goto out_dump;
 	}
-	CHECK(text, "%s: exported as a Firecracker template", what);
-	if (!text)
+	CHECK(ret == ARM64CM_OK && text, "%s: exported as a Firecracker template (status %d)",
+	      what, ret);
+	if (ret != ARM64CM_OK || !text)
 		goto out_dump;
 	printf("#   template:\n#   ");
 	for (i = 0; text[i]; i++) {
@@ -684,7 +689,7 @@ static void bridge_tests(const struct cm_profile *host, const struct cm_profile 
 	cm_report_free(&via);
 out_dump:
 	for (i = 0; i < arm64cm_findings_count(f); i++)
-		printf("#   %s\n", arm64cm_findings_get(f, i)->message);
+		printf("#   %s\n", arm64cm_finding_message(f, i));
 out:
 	arm64cm_profile_free(imp);
 	arm64cm_profile_free(mh);
@@ -742,7 +747,10 @@ static int own_masks(void *opaque, uint64_t masks[192])
  */
 static void plan_tests(const struct cm_profile *m, const char *what)
 {
-	static const struct arm64cm_host_ops ops = { own_ext, own_get, own_masks };
+	static const struct arm64cm_host_ops ops = {
+		.size = sizeof(struct arm64cm_host_ops),
+		.check_extension = own_ext, .get_reg = own_get, .get_writable_masks = own_masks,
+	};
 	struct arm64cm_profile *mh = cm_profile_handle(m);
 	struct arm64cm_findings *f = arm64cm_findings_new();
 	struct cm_snapshot sa[2] = { 0 }, sb[2] = { 0 };
@@ -829,8 +837,8 @@ static void plan_tests(const struct cm_profile *m, const char *what)
 	}
 out:
 	for (k = 0; f && k < arm64cm_findings_count(f); k++)
-		if (arm64cm_findings_get(f, k)->severity == ARM64CM_ERROR)
-			printf("#   %s\n", arm64cm_findings_get(f, k)->message);
+		if (arm64cm_finding_severity(f, k) == ARM64CM_ERROR)
+			printf("#   %s\n", arm64cm_finding_message(f, k));
 	for (i = 0; i < 2; i++) {
 		cm_snapshot_free(&sa[i]);
 		cm_snapshot_free(&sb[i]);

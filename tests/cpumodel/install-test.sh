@@ -160,7 +160,7 @@ int main(int argc, char **argv)
 	ret = arm64cm_profile_load(argv[2], 0, &p, f);
 	printf("broken %d errors %zu\n", ret, arm64cm_findings_errors(f));
 	if (arm64cm_findings_count(f))
-		printf("message %s\n", arm64cm_findings_get(f, 0)->message);
+		printf("message %s\n", arm64cm_finding_message(f, 0));
 	if (p)
 		arm64cm_profile_free(p);
 	arm64cm_findings_free(f);

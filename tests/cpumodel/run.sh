@@ -315,10 +315,11 @@ t baseline-partial-runs 0 "can run on nobmap" "$T" compare --partial "$WORK/m-pa
 # Structured findings: --json.
 "$T" compare --json "$WORK/n1a76.json" "$FIX/cortex-a72.json" >"$WORK/cmp.json" 2>&1
 eqv compare-json-status "$?" 1
-eqv compare-json-finding "$(jq -c '[.[] | select(.register == "ID_DFR0_EL1" and .field == "PerfMon") | [.severity, .id, .rule, .model, .host]][0]' "$WORK/cmp.json")" \
+eqv compare-json-finding "$(jq -c '[.findings[] | select(.register == "ID_DFR0_EL1" and .field == "PerfMon") | [.severity, .id, .rule, .model, .host]][0]' "$WORK/cmp.json")" \
 	'["error","0x603000000013c00a","lower-safe","0x0000000000000004","0x0000000000000003"]'
 "$T" baseline --json --no-fleet "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json" 2>"$WORK/bl-json.err" >/dev/null
-eqv baseline-json "$(sed 1d "$WORK/bl-json.err" | jq -c '[.[] | select(.severity == "error")][0] | [.register, .field]')" '["ID_AA64PFR0_EL1","RAS"]'
+eqv baseline-json "$(jq -c '[.format, .version, .errors > 0, ([.findings[] | select(.severity == "error")][0] | [.register, .field])]' "$WORK/bl-json.err")" \
+	'["arm64-cpumodel-findings",1,true,["ID_AA64PFR0_EL1","RAS"]]'
 t version 0 "^arm64-cpumodel 1\.0\.0 \(libarm64cpumodel 1\.0\.0, rules-[0-9a-f]{16}\)$" "$T" --version
 t help-per-command 0 "^usage: arm64-cpumodel compare \[--json\] \[--partial\] MODEL HOST\.json" "$T" compare --help
 # Hosts with a PMU record PMCR_EL0.N; a host with more than one kind of CPU
@@ -718,7 +719,7 @@ mk kernlong max --arg n "$L64$L64" '.kernel = $n'
 mk srcnull max-model '.sources = [null]'
 mk srcnum max-model '.sources = ["max", 3]'
 mk srcstr max-model '.sources = "max"'
-mk srclong max-model --arg n "$L64" '.sources = [range(8) | $n]'
+mk srclong max-model --arg n "$L64" '.sources = [range(65) | $n]'
 { head -c -2 "$FIX/max.json"; printf ', "name": "other"}\n'; } >"$WORK/dupname.json"
 jq -c . "$FIX/max.json" | sed 's/"ID_AA64ISAR0_EL1":{\([^}]*\)}/"ID_AA64ISAR0_EL1":{\1,"value":"0x0"}/' >"$WORK/dupval.json"
 jq -c . "$FIX/max.json" | sed 's/"kind":"host"/"kind":"host","\\u006bind":"host"/' >"$WORK/dupesc.json"
@@ -754,7 +755,7 @@ for c in "syntax:JSON syntax error" "trunc:truncated JSON" "empty:empty file" \
 	 "srcnull:\"sources\"\[0\] must be a non-empty host name" \
 	 "srcnum:\"sources\"\[1\] must be a non-empty host name" \
 	 "srcstr:\"sources\" must be an array of host names" \
-	 "srclong:\"sources\" is longer than 511 characters" \
+	 "srclong:\"sources\" is longer than 4095 characters" \
 	 "dupname:duplicate key \"name\"" "dupval:duplicate key \"value\"" \
 	 "dupesc:duplicate key \"kind\"" \
 	 "wide:register CCSIDR_EL1\[1\] is 32 bits wide" "unkkey:unknown key \"colour\"" \
@@ -770,13 +771,30 @@ for i in $(seq "$hexbad"); do
 done
 t name-option-too-long 2 "--name: 1 to 63 characters" \
 	"$T" baseline --name "$L64" -o "$WORK/keep.json" "$FIX/max.json"
-for i in $(seq 9); do mk "long$i" max --arg n "$(printf 'h%.0s' $(seq 60))$i" '.name = $n'; done
-t baseline-sources-too-long 1 "\"sources\": the 9 hosts' names joined with ',' are longer than 511 characters" \
-	"$T" baseline -o "$WORK/keep.json" "$WORK"/long?.json
+for i in $(seq 10 76); do mk "long$i" max --arg n "$(printf 'h%.0s' $(seq 60))$i" '.name = $n'; done
+t baseline-sources-too-long 2 "baseline: the 67 hosts' names joined with ',' are longer than 4095 characters" \
+	"$T" baseline -o "$WORK/keep.json" "$WORK"/long??.json
+mk comma max '.name = "rack1,node2"'
+t host-name-comma 2 "a host's \"name\" may not contain ','" "$T" show "$WORK/comma.json"
+mk revidr-only m-v3 'del(.registers["0x603000000013c000"])'
+t identity-whole 2 "the model sets REVIDR_EL1 and AIDR_EL1 but not all of MIDR_EL1, REVIDR_EL1 and AIDR_EL1" \
+	"$T" compare "$WORK/revidr-only.json" "$FIX/max.json"
+mk ccsidr-missing m-v3 'del(.registers["0x6020000000110000"])'
+t complete-needs-described-ccsidr 2 "sets no value for 1 register \(CCSIDR_EL1\[0\]\)" \
+	"$T" compare "$WORK/ccsidr-missing.json" "$FIX/max.json"
+# A newer library's additions a version-3 reader takes: writer members,
+# an unmodelled register wider than 64 bits (SVE_VLS).
+mk newer max-v3 '.writer.build = "x" | .unmodelled = {"0x606000000015ffff": {"name": "SVE_VLS", "value": ("0x" + ("0" * 127) + "f")}}'
+t newer-writer-and-wide-register 0 "^SVE_VLS +\(wider than 64 bits\)  not modelled" "$T" show "$WORK/newer.json"
+mk v2-generic max '.registers.id["S3_0_C0_C4_1"] = .registers.id.ID_AA64PFR1_EL1 | del(.registers.id.ID_AA64PFR1_EL1)'
+t v2-generic-name 0 "^ID_AA64PFR1_EL1 " "$T" show "$WORK/v2-generic.json"
+t load-device 2 "/dev/zero: not a regular file or a pipe" "$T" show /dev/zero
 eqv malformed-writes-nothing "$(cat "$WORK/keep.json")" KEEP
 t malformed-compare 2 "truncated JSON" "$T" compare "$WORK/trunc.json" "$FIX/max.json"
 t missing-file 2 "nosuch.json: No such file or directory" "$T" show "$WORK/nosuch.json"
-t no-kvm-in-host-build 2 "no KVM support" "$T" probe
+t no-kvm-in-host-build 3 "no KVM support" "$T" probe
+t no-kvm-apply 3 "no KVM support" "$T" apply "$WORK/m-v3.json"
+t help-unknown-command 2 "no command \"frob\"" "$T" help frob
 t usage 2 "usage: arm64-cpumodel" "$T" frobnicate
 # A failed write of the output (here /dev/full) is exit status 3, said on stderr.
 tfull() {

@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,9 +116,53 @@ size_t arm64cm_findings_errors(const struct arm64cm_findings *f)
 	return f ? f->r.errors : 0;
 }
 
-const struct arm64cm_finding *arm64cm_findings_get(const struct arm64cm_findings *f, size_t i)
+static const struct arm64cm_finding *item(const struct arm64cm_findings *f, size_t i)
 {
 	return f && i < f->r.n ? &f->r.item[i] : NULL;
+}
+
+enum arm64cm_severity arm64cm_finding_severity(const struct arm64cm_findings *f, size_t i)
+{
+	return item(f, i) ? (enum arm64cm_severity)item(f, i)->severity : ARM64CM_NOTE;
+}
+
+const char *arm64cm_finding_message(const struct arm64cm_findings *f, size_t i)
+{
+	return item(f, i) ? item(f, i)->message : NULL;
+}
+
+const char *arm64cm_finding_register(const struct arm64cm_findings *f, size_t i)
+{
+	return item(f, i) ? item(f, i)->reg : NULL;
+}
+
+uint64_t arm64cm_finding_reg_id(const struct arm64cm_findings *f, size_t i)
+{
+	return item(f, i) ? item(f, i)->reg_id : 0;
+}
+
+const char *arm64cm_finding_field(const struct arm64cm_findings *f, size_t i)
+{
+	return item(f, i) ? item(f, i)->field : NULL;
+}
+
+const char *arm64cm_finding_rule(const struct arm64cm_findings *f, size_t i)
+{
+	return item(f, i) ? item(f, i)->rule : NULL;
+}
+
+int arm64cm_finding_values(const struct arm64cm_findings *f, size_t i, uint64_t *model,
+			   uint64_t *host)
+{
+	const struct arm64cm_finding *it = item(f, i);
+
+	if (!it || !it->has_values)
+		return 0;
+	if (model)
+		*model = it->model_value;
+	if (host)
+		*host = it->host_value;
+	return 1;
 }
 
 static json_object *hex64(uint64_t v)
@@ -131,12 +176,18 @@ static json_object *hex64(uint64_t v)
 char *arm64cm_findings_to_json(const struct arm64cm_findings *f)
 {
 	static const char *const sev[] = { "note", "warning", "error" };
-	json_object *a = json_object_new_array();
+	json_object *root = json_object_new_object(), *a = json_object_new_array();
+	const char *t;
 	char *text;
 	size_t i;
 
-	if (!a)
-		return NULL;
+	if (!root || !a)
+		goto oom;
+	json_object_object_add(root, "format", json_object_new_string("arm64-cpumodel-findings"));
+	json_object_object_add(root, "version", json_object_new_int(1));
+	json_object_object_add(root, "errors",
+			       json_object_new_int64((int64_t)arm64cm_findings_errors(f)));
+	json_object_object_add(root, "findings", a);
 	for (i = 0; f && i < f->r.n; i++) {
 		const struct arm64cm_finding *it = &f->r.item[i];
 		json_object *o = json_object_new_object();
@@ -159,13 +210,16 @@ char *arm64cm_findings_to_json(const struct arm64cm_findings *f)
 		}
 		json_object_object_add(o, "message", json_object_new_string(it->message));
 	}
-	text = strdup(json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY |
-						       JSON_C_TO_STRING_SPACED |
-						       JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(a);
+	t = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+					   JSON_C_TO_STRING_NOSLASHESCAPE);
+	text = t ? strdup(t) : NULL;
+	json_object_put(root);
 	return text;
 oom:
-	json_object_put(a);
+	if (root)
+		json_object_put(root);
+	else
+		json_object_put(a);
 	return NULL;
 }
 
@@ -191,12 +245,23 @@ static int oom(struct arm64cm_findings *f)
 	return ARM64CM_HOST_ERROR;
 }
 
+/* A flag this version does not know: refused, never ignored. */
+static int bad_flags(struct arm64cm_findings *f, const char *fn, unsigned int flags)
+{
+	cm_report_add(cm_rep(f), true, "%s: unknown flags 0x%x", fn, flags);
+	return ARM64CM_BAD_INPUT;
+}
+
 int arm64cm_profile_parse(const char *json, const char *what, unsigned int flags,
 			  struct arm64cm_profile **out, struct arm64cm_findings *f)
 {
 	struct arm64cm_profile *h = malloc(sizeof(*h));
 
 	*out = NULL;
+	if (flags & ~ARM64CM_LOAD_PARTIAL) {
+		free(h);
+		return bad_flags(f, "arm64cm_profile_parse", flags);
+	}
 	if (!h)
 		return oom(f);
 	if (cm_parse_ext(json, what ?: "profile", flags, &h->p, cm_rep(f))) {
@@ -214,6 +279,10 @@ int arm64cm_profile_load(const char *path, unsigned int flags, struct arm64cm_pr
 	int ret;
 
 	*out = NULL;
+	if (flags & ~ARM64CM_LOAD_PARTIAL) {
+		free(h);
+		return bad_flags(f, "arm64cm_profile_load", flags);
+	}
 	if (!h)
 		return oom(f);
 	ret = cm_load_ext(path, flags, &h->p, cm_rep(f));
@@ -244,6 +313,44 @@ const char *arm64cm_profile_name(const struct arm64cm_profile *p)
 int arm64cm_profile_is_model(const struct arm64cm_profile *p)
 {
 	return p->p.is_model;
+}
+
+int arm64cm_profile_pvtime(const struct arm64cm_profile *p)
+{
+	return p->p.pvtime;
+}
+
+int arm64cm_profile_pmu_counters(const struct arm64cm_profile *p, unsigned int *n)
+{
+	if (!p->p.pmu_counters_set)
+		return 0;
+	if (n)
+		*n = p->p.pmu_counters;
+	return 1;
+}
+
+size_t arm64cm_profile_nr_impls(const struct arm64cm_profile *p)
+{
+	struct cm_impl l[CM_MAX_IMPLS];
+
+	return (size_t)cm_impls(&p->p, l);
+}
+
+int arm64cm_profile_impl(const struct arm64cm_profile *p, size_t i, uint64_t *midr,
+			 uint64_t *revidr, uint64_t *aidr)
+{
+	struct cm_impl l[CM_MAX_IMPLS];
+	size_t n = (size_t)cm_impls(&p->p, l);
+
+	if (i >= n)
+		return ARM64CM_BAD_INPUT;
+	if (midr)
+		*midr = l[i].midr;
+	if (revidr)
+		*revidr = l[i].revidr;
+	if (aidr)
+		*aidr = l[i].aidr;
+	return ARM64CM_OK;
 }
 
 const char *arm64cm_profile_kernel(const struct arm64cm_profile *p)
@@ -442,9 +549,18 @@ int arm64cm_baseline(const struct arm64cm_profile *const *hosts, size_t n,
 	struct arm64cm_profile *mh = NULL;
 	struct cm_profile *h;
 	int from = -1, ret;
-	size_t i;
+	size_t i, len;
 
 	*model = NULL;
+	if (flags & ~(ARM64CM_BASELINE_NO_FLEET | ARM64CM_BASELINE_PARTIAL))
+		return bad_flags(f, "arm64cm_baseline", flags);
+	for (i = 0, len = 0; i < n; i++)
+		len += strlen(hosts[i]->p.name) + 1;
+	if (len > sizeof(h->sources)) {
+		cm_report_add(cm_rep(f), true, "baseline: the %zu hosts' names joined with ',' are longer than %zu characters (the model's \"sources\")",
+			      n, sizeof(h->sources) - 1);
+		return ARM64CM_BAD_INPUT;
+	}
 	if (!n || n > 1024 || !name || strlen(name) >= sizeof(h->name)) {
 		cm_report_add(cm_rep(f), true, "baseline: %s",
 			      !n || n > 1024 ? "needs 1 to 1024 host profiles" :
@@ -516,6 +632,14 @@ struct arm64cm_plan {
 	} w[CM_NR_SLOTS + 1];
 };
 
+/* A caller's ops: at least the members of version 1.0, the required ones set. */
+static bool ops_ok(const struct arm64cm_host_ops *ops)
+{
+	return ops && ops->size >= offsetof(struct arm64cm_host_ops, get_writable_masks) +
+				   sizeof(ops->get_writable_masks) &&
+	       ops->check_extension && ops->get_reg;
+}
+
 static int ops_ext(const struct arm64cm_host_ops *ops, void *opaque, unsigned long cap,
 		   int *res, struct cm_report *rep)
 {
@@ -544,10 +668,10 @@ int arm64cm_plan_vm(const struct arm64cm_profile *model, const struct arm64cm_ho
 	size_t i;
 
 	*plan = NULL;
-	if (!model->p.is_model || !ops || !ops->check_extension || !ops->get_reg) {
+	if (!model->p.is_model || !ops_ok(ops)) {
 		cm_report_add(rep, true, "plan: %s", !model->p.is_model ?
 			      "needs a model, not a host profile" :
-			      "check_extension and get_reg are required");
+			      "struct arm64cm_host_ops: size too small, or check_extension or get_reg missing");
 		return ARM64CM_BAD_INPUT;
 	}
 	p = calloc(1, sizeof(*p));
@@ -658,7 +782,14 @@ static int plan_host(struct arm64cm_plan *p, const struct arm64cm_host_ops *ops,
 		h->pvtime = true;
 	}
 	*pmcr = 0;
-	if ((p->features & (1u << CM_FEAT_PMU_V3)) && !ops->get_reg(opaque, PMCR_EL0_ID, pmcr)) {
+	if (p->features & (1u << CM_FEAT_PMU_V3)) {
+		err = ops->get_reg(opaque, PMCR_EL0_ID, pmcr);
+		if (err) {
+			cm_report_reg(rep, ARM64CM_ERROR, -1, PMCR_EL0_ID, NULL, NULL, NULL,
+				      "KVM_GET_ONE_REG PMCR_EL0 of a vCPU with a PMU: %s",
+				      strerror(-err));
+			return -1;
+		}
 		h->pmu_counters_set = true;
 		h->pmu_counters = (*pmcr & PMCR_N_MASK) >> PMCR_N_SHIFT;
 	}
@@ -679,6 +810,11 @@ int arm64cm_plan_writes(struct arm64cm_plan *p, const struct arm64cm_host_ops *o
 	h = malloc(sizeof(*h));
 	if (!h)
 		return oom(f);
+	if (!ops_ok(ops)) {
+		free(h);
+		cm_report_add(rep, true, "plan: struct arm64cm_host_ops: size too small, or check_extension or get_reg missing");
+		return ARM64CM_BAD_INPUT;
+	}
 	if (plan_host(p, ops, opaque, h, &pmcr, rep)) {
 		free(h);
 		return ARM64CM_HOST_ERROR;
@@ -694,14 +830,17 @@ int arm64cm_plan_writes(struct arm64cm_plan *p, const struct arm64cm_host_ops *o
 
 		if (!m->r[s].present || (s >= CM_SLOT_MIDR && s <= CM_SLOT_AIDR && !m->impl_set))
 			continue;
-		if (h->r[s].present && h->r[s].val == m->r[s].val)
+		/*
+		 * The workaround levels are checks: KVM takes a level it can
+		 * give and keeps reporting its own (cm_compare() checked).
+		 */
+		if (s == CM_SLOT_WA1 || s == CM_SLOT_WA2 || s == CM_SLOT_WA3)
 			continue;
 		p->w[p->nr_writes].id = cm_slot_kvm_id(s);
 		p->w[p->nr_writes].val = m->r[s].val;
 		p->w[p->nr_writes++].name = cm_slot_name(s);
 	}
-	if (m->pmu_counters_set && (m->features & (1u << CM_FEAT_PMU_V3)) &&
-	    h->pmu_counters_set && h->pmu_counters != m->pmu_counters) {
+	if (m->pmu_counters_set && (m->features & (1u << CM_FEAT_PMU_V3))) {
 		p->w[p->nr_writes].id = PMCR_EL0_ID;
 		p->w[p->nr_writes].val = (pmcr & ~PMCR_N_MASK) |
 					 (uint64_t)m->pmu_counters << PMCR_N_SHIFT;
@@ -711,6 +850,20 @@ int arm64cm_plan_writes(struct arm64cm_plan *p, const struct arm64cm_host_ops *o
 	cm_report_add(rep, false, "model %s: %zu register write%s for every vCPU", m->name,
 		      p->nr_writes, p->nr_writes == 1 ? "" : "s");
 	free(h);
+	return ARM64CM_OK;
+}
+
+int arm64cm_plan_discovery(const struct arm64cm_plan *plan, uint64_t *bmap2_bits,
+			   uint32_t *base, uint32_t *nr)
+{
+	if (!plan->model.nr_impls)
+		return ARM64CM_BAD_INPUT;
+	if (bmap2_bits)
+		*bmap2_bits = 1ULL << 0 | 1ULL << 1;	/* DISCOVER_IMPL_VER, _CPUS */
+	if (base)
+		*base = CM_SMCCC_DISCOVER_IMPL_VER;
+	if (nr)
+		*nr = 2;
 	return ARM64CM_OK;
 }
 

@@ -12,8 +12,9 @@
  * features and the ordered (register id, value) writes.
  *
  * Handles are opaque.  Every function may be called from any thread: the
- * library has no global mutable state (its register and field tables are
- * constant, generated at build time).  One handle is used by one thread at
+ * library's register and field tables are constant, generated at build
+ * time, and its only global state is an atomic counter (unique names of
+ * the temporary files arm64cm_profile_save() writes).  One handle is used by one thread at
  * a time, except that functions taking a const handle only read it, so
  * any number of threads may share a profile they do not modify.
  *
@@ -83,22 +84,6 @@ enum arm64cm_severity {
 	ARM64CM_ERROR = 2,		/* the reason of a non-zero status */
 };
 
-/*
- * One finding.  Members are only ever appended; the library owns the
- * storage (valid until the findings are freed).
- */
-struct arm64cm_finding {
-	enum arm64cm_severity severity;
-	const char *message;		/* the whole text, as the tool prints it */
-	const char *reg;		/* register name, or NULL */
-	uint64_t reg_id;		/* its KVM_{GET,SET}_ONE_REG id, or 0 */
-	const char *field;		/* field name, or NULL (whole register) */
-	const char *rule;		/* "lower-safe", "higher-safe", "exact", ... or NULL */
-	int has_values;			/* model_value and host_value are set */
-	uint64_t model_value;		/* the field's (or register's) value in the model */
-	uint64_t host_value;		/* ... and on the host */
-};
-
 struct arm64cm_findings;
 
 /* NULL only when out of memory. */
@@ -107,9 +92,32 @@ void arm64cm_findings_free(struct arm64cm_findings *f);
 size_t arm64cm_findings_count(const struct arm64cm_findings *f);
 /* Number of findings of severity ARM64CM_ERROR. */
 size_t arm64cm_findings_errors(const struct arm64cm_findings *f);
-/* Finding @i (< count), or NULL. */
-const struct arm64cm_finding *arm64cm_findings_get(const struct arm64cm_findings *f, size_t i);
-/* A JSON array of objects with the members above; NULL when out of memory. */
+/*
+ * Finding @i (< count).  Strings belong to the findings (valid until they
+ * are freed); out of range: severity ARM64CM_NOTE, NULL, 0.
+ */
+enum arm64cm_severity arm64cm_finding_severity(const struct arm64cm_findings *f, size_t i);
+/* The whole text, as the tool prints it. */
+const char *arm64cm_finding_message(const struct arm64cm_findings *f, size_t i);
+/* The register it is about (name and KVM_{GET,SET}_ONE_REG id), or NULL and 0. */
+const char *arm64cm_finding_register(const struct arm64cm_findings *f, size_t i);
+uint64_t arm64cm_finding_reg_id(const struct arm64cm_findings *f, size_t i);
+/* The field (NULL: the whole register) and its rule ("lower-safe", ...), or NULL. */
+const char *arm64cm_finding_field(const struct arm64cm_findings *f, size_t i);
+const char *arm64cm_finding_rule(const struct arm64cm_findings *f, size_t i);
+/*
+ * The field's (or register's) value in the model and on the host (for
+ * drift: before and now): 1 with both set, 0 when the finding has none.
+ */
+int arm64cm_finding_values(const struct arm64cm_findings *f, size_t i, uint64_t *model,
+			   uint64_t *host);
+/*
+ * JSON: {"format": "arm64-cpumodel-findings", "version": 1, "errors": N,
+ * "findings": [ { "severity": "note"|"warning"|"error", "message": ...,
+ * and where they apply "register", "id", "field", "rule", "model",
+ * "host" } ] }.  Members are only added, never renamed or removed, within
+ * a version.  NULL when out of memory.
+ */
 char *arm64cm_findings_to_json(const struct arm64cm_findings *f);
 
 /*
@@ -140,7 +148,10 @@ int arm64cm_profile_parse(const char *json, const char *what, unsigned int flags
  */
 int arm64cm_profile_save(const struct arm64cm_profile *p, const char *path,
 			 struct arm64cm_findings *f);
-/* The JSON text (the newest format version that the content needs). */
+/*
+ * The JSON text, in the lowest format version that holds the content and
+ * keys registers by KVM id: version 3 (this library writes no other).
+ */
 char *arm64cm_profile_to_json(const struct arm64cm_profile *p);
 /* Human-readable, decoded by field (arm64-cpumodel show). */
 char *arm64cm_profile_describe(const struct arm64cm_profile *p);
@@ -149,6 +160,17 @@ void arm64cm_profile_free(struct arm64cm_profile *p);
 const char *arm64cm_profile_name(const struct arm64cm_profile *p);
 /* 1: a model; 0: a host profile. */
 int arm64cm_profile_is_model(const struct arm64cm_profile *p);
+/* 1: a model needs PV stolen time (KVM_CAP_STEAL_TIME); a host has it. */
+int arm64cm_profile_pvtime(const struct arm64cm_profile *p);
+/* 1 and *@n: PMCR_EL0.N recorded (host) or given to VMs (model); 0: none. */
+int arm64cm_profile_pmu_counters(const struct arm64cm_profile *p, unsigned int *n);
+/*
+ * CPU implementations: a model's (what guests learn through
+ * target-implementation discovery), or a host's, its own first.
+ */
+size_t arm64cm_profile_nr_impls(const struct arm64cm_profile *p);
+int arm64cm_profile_impl(const struct arm64cm_profile *p, size_t i, uint64_t *midr,
+			 uint64_t *revidr, uint64_t *aidr);
 /* A host profile's kernel release (uname -r when probed); NULL for a model. */
 const char *arm64cm_profile_kernel(const struct arm64cm_profile *p);
 /*
@@ -174,7 +196,8 @@ int arm64cm_profile_find(const struct arm64cm_profile *p, uint64_t reg_id, uint6
  * Can a VM with @model run on the host @host was probed on?  OK, or
  * INCOMPATIBLE with one error finding per register/field; BAD_INPUT when
  * @host is a model.  Registers @host lists that the library does not
- * model are warnings.
+ * model are warnings.  @model may be a host profile too: can a VM that
+ * presents exactly that host run on @host?
  */
 int arm64cm_compare(const struct arm64cm_profile *model, const struct arm64cm_profile *host,
 		    struct arm64cm_findings *f);
@@ -203,12 +226,15 @@ int arm64cm_baseline(const struct arm64cm_profile *const *hosts, size_t n,
 
 /*
  * How the library reads the VMM's VM.  Return 0 or a negative errno.
+ * @size: the caller sets it to sizeof(struct arm64cm_host_ops); later
+ * versions append members and read only those within @size.
  * check_extension: KVM_CHECK_EXTENSION on the VM fd (its result >= 0).
  * get_reg: KVM_GET_ONE_REG on vCPU 0 of the VM, before it ran (-ENOENT:
  * KVM does not have the register).  get_writable_masks: the 192 masks of
  * KVM_ARM_GET_REG_WRITABLE_MASKS (NULL, or -ENOTTY, where KVM lacks it).
  */
 struct arm64cm_host_ops {
+	size_t size;		/* sizeof(struct arm64cm_host_ops) of the caller */
 	int (*check_extension)(void *opaque, unsigned long cap, int *result);
 	int (*get_reg)(void *opaque, uint64_t reg_id, uint64_t *value);
 	int (*get_writable_masks)(void *opaque, uint64_t masks[192]);
@@ -228,8 +254,9 @@ size_t arm64cm_plan_nr_caps(const struct arm64cm_plan *plan);
 unsigned long arm64cm_plan_cap(const struct arm64cm_plan *plan, size_t i);
 /*
  * kvm_vcpu_init.features[0] bits (to OR into KVM_ARM_PREFERRED_TARGET's
- * answer); if they include KVM_ARM_VCPU_SVE, finalize it with the host's
- * vector lengths.
+ * answer).  SVE vector lengths are not part of a model: a VMM that gives
+ * a model with KVM_ARM_VCPU_SVE to its VMs sets KVM_REG_ARM64_SVE_VLS
+ * itself, the same on every host, before KVM_ARM_VCPU_FINALIZE.
  */
 uint32_t arm64cm_plan_vcpu_features(const struct arm64cm_plan *plan);
 /*
@@ -240,12 +267,29 @@ uint32_t arm64cm_plan_vcpu_features(const struct arm64cm_plan *plan);
 int arm64cm_plan_writes(struct arm64cm_plan *plan, const struct arm64cm_host_ops *ops,
 			void *opaque, struct arm64cm_findings *f);
 /*
- * The writes, in order: KVM_SET_ONE_REG each on every vCPU before the VM
- * first runs (only values that differ from the VM's defaults are listed).
+ * The writes, in order: KVM_SET_ONE_REG each on every vCPU, after
+ * KVM_ARM_VCPU_INIT (and the PMU's KVM_ARM_VCPU_PMU_V3_SET_PMU, which
+ * resets PMCR_EL0.N on newer kernels) and before the VM first runs.  Every
+ * register the model sets is listed, equal to the VM's or not: a cache
+ * register is per vCPU and the defaults of vCPUs on different CPUs may
+ * differ.  KVM ignores a PMCR_EL0.N above the host's (step 2 checked it).
+ * The SMCCC workaround levels are not writes: step 2 checks them.
+ * @name: the library's name of the register.  U32 registers (CCSIDR_EL1)
+ * come as a uint64_t value, to be written as 32 bits (KVM_REG_SIZE_U32).
  */
 size_t arm64cm_plan_nr_writes(const struct arm64cm_plan *plan);
 int arm64cm_plan_write(const struct arm64cm_plan *plan, size_t i, uint64_t *reg_id,
 		       uint64_t *value, const char **name);
+/*
+ * Target-implementation discovery, for a model with implementations: the
+ * bits to set in KVM_REG_ARM_VENDOR_HYP_BMAP_2 (on one vCPU, VM-scoped) and
+ * the SMCCC function range [@base, @base + @nr) to forward to the VMM with
+ * the SMCCC filter (KVM_ARM_VM_SMCCC_FILTER, KVM_SMCCC_FILTER_FWD_TO_USER),
+ * answered with arm64cm_handle_hypercall().  ARM64CM_BAD_INPUT for a model
+ * without implementations (no discovery).
+ */
+int arm64cm_plan_discovery(const struct arm64cm_plan *plan, uint64_t *bmap2_bits,
+			   uint32_t *base, uint32_t *nr);
 void arm64cm_plan_free(struct arm64cm_plan *plan);
 
 /* ---- the library's own VM (KVM hosts only) ------------------------------- */
@@ -302,22 +346,31 @@ int arm64cm_handle_hypercall(const struct arm64cm_profile *model, int vcpu_fd,
 /* ---- bridges to VMMs and drift ------------------------------------------- */
 
 /*
- * QEMU: the "-cpu host,..." property list of the arm64 KVM CPU-model
- * properties (SYSREG_<REGISTER>_<FIELD>=value), one per field @host
- * reports writable and @model sets.  NULL on failure (findings).
+ * QEMU: in *@out the "-cpu host,..." property list of the arm64 KVM
+ * CPU-model properties (SYSREG_<REGISTER>_<FIELD>=value), one per field
+ * @host reports writable and @model sets (malloc()ed).  OK; INCOMPATIBLE
+ * when QEMU cannot give a VM @model on @host (an error finding per
+ * register and field); BAD_INPUT when @model is not a model or @host not a
+ * host profile; HOST_ERROR when out of memory.  *@out is NULL on failure.
  */
-char *arm64cm_export_qemu(const struct arm64cm_profile *model,
-			  const struct arm64cm_profile *host, struct arm64cm_findings *f);
+int arm64cm_export_qemu(const struct arm64cm_profile *model,
+			const struct arm64cm_profile *host, char **out,
+			struct arm64cm_findings *f);
 /*
- * Firecracker: a custom CPU template for aarch64 (reg_modifiers with the
- * KVM register id and a 0/1/x bitmap; vcpu_features).  NULL on failure.
+ * Firecracker: in *@out a custom CPU template for aarch64 (reg_modifiers
+ * with the KVM register id and a 0/1/x bitmap; vcpu_features), JSON,
+ * malloc()ed.  Statuses as arm64cm_export_qemu()'s.
  */
-char *arm64cm_export_firecracker(const struct arm64cm_profile *model,
-				 const struct arm64cm_profile *host,
-				 struct arm64cm_findings *f);
+int arm64cm_export_firecracker(const struct arm64cm_profile *model,
+			       const struct arm64cm_profile *host, char **out,
+			       struct arm64cm_findings *f);
 /*
  * The model a Firecracker template gives on @host: @host's values with the
- * template's bits applied (what Firecracker writes).
+ * template's bits applied (what Firecracker writes).  OK; INCOMPATIBLE
+ * when KVM (so Firecracker) would refuse the template on @host (findings
+ * name the template entry, register and field); BAD_INPUT for a malformed
+ * template or when @host is a model; HOST_ERROR when out of memory.
+ * *@model is NULL on failure.
  */
 int arm64cm_import_firecracker(const char *json, const struct arm64cm_profile *host,
 			       struct arm64cm_profile **model, struct arm64cm_findings *f);

@@ -3,19 +3,24 @@
  * arm64-cpumodel export: a model as another VMM applies it, through the
  * public interface (arm64-cpumodel.h) only.
  *
- *   export --qemu MODEL --host HOST.json [-o FILE]
+ *   export --qemu MODEL --host HOST.json [--partial] [-o FILE]
  *       one line for QEMU's -cpu: "host,pmu=on,...,SYSREG_<REG>_<FIELD>=0x..."
- *   export --firecracker MODEL --host HOST.json [-o FILE]
+ *   export --firecracker MODEL --host HOST.json [--partial] [-o FILE]
  *       a Firecracker custom CPU template (aarch64 JSON)
  *   export --import-firecracker TEMPLATE --host HOST.json [-o FILE]
  *       the model a Firecracker template gives on that host (profile JSON)
  *
- * Exit status (enum arm64cm_status): 0 done, 1 the model cannot be
- * exported for this host / the template cannot run on it (every register
- * and field named), 2 bad usage or input, 3 host error (writing -o failed,
- * out of memory).  Findings go to stderr as "arm64-cpumodel: MESSAGE"; -o
- * writes a new file next to FILE and renames it over FILE, so a failure
- * leaves FILE as it was.
+ * MODEL must be complete (every register set) unless --partial: then each
+ * register it leaves to the host is a warning, and the export leaves it
+ * to the host too (no property, no modifier).
+ *
+ * Exit status (enum arm64cm_status, the library's answer as it is): 0
+ * done, 1 the model cannot be exported for this host / the template
+ * cannot run on it (every register and field named), 2 bad usage or input
+ * (a partial model without --partial: the registers named), 3 host error
+ * (writing -o failed, out of memory).  Findings go to stderr as
+ * "arm64-cpumodel: MESSAGE"; -o writes a new file next to FILE and renames
+ * it over FILE, so a failure leaves FILE as it was.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -32,15 +37,17 @@
 static int ex_usage(FILE *f, int status)
 {
 	fprintf(f,
-		"usage: arm64-cpumodel export --qemu MODEL --host HOST.json [-o FILE]\n"
-		"       arm64-cpumodel export --firecracker MODEL --host HOST.json [-o FILE]\n"
+		"usage: arm64-cpumodel export --qemu MODEL --host HOST.json [--partial] [-o FILE]\n"
+		"       arm64-cpumodel export --firecracker MODEL --host HOST.json [--partial] [-o FILE]\n"
 		"       arm64-cpumodel export --import-firecracker TEMPLATE --host HOST.json [-o FILE]\n"
 		"\n"
 		"--qemu: the -cpu argument of QEMU's KVM host model with SYSREG_<REG>_<FIELD>\n"
 		"properties (one line); --firecracker: a Firecracker custom CPU template for\n"
-		"aarch64; --import-firecracker: the model such a template gives on HOST.  Exit\n"
-		"status: 0 done, 1 the model cannot be exported for this host (or the template\n"
-		"cannot run on it), 2 bad usage or input, 3 host or write error.\n");
+		"aarch64; --import-firecracker: the model such a template gives on HOST.\n"
+		"--partial: accept a MODEL that leaves registers to the host (each a warning;\n"
+		"the export leaves them to the host too); without it such a model is bad input.\n"
+		"Exit status: 0 done, 1 the model cannot be exported for this host (or the\n"
+		"template cannot run on it), 2 bad usage or input, 3 host or write error.\n");
 	return status;
 }
 
@@ -49,14 +56,17 @@ static void print_findings(const struct arm64cm_findings *f)
 	size_t i, n = arm64cm_findings_count(f);
 
 	for (i = 0; i < n; i++)
-		fprintf(stderr, "arm64-cpumodel: %s\n", arm64cm_findings_get(f, i)->message);
+		fprintf(stderr, "arm64-cpumodel: %s\n", arm64cm_finding_message(f, i));
 }
 
-/* Load @path as a host profile (@want_model 0) or a model (1). */
-static int load(const char *path, int want_model, struct arm64cm_profile **p,
-		struct arm64cm_findings *f)
+/*
+ * Load @path as a host profile (@want_model 0) or a model (1), with
+ * arm64cm_profile_load()'s @flags (ARM64CM_LOAD_PARTIAL: --partial).
+ */
+static int load(const char *path, int want_model, unsigned int flags,
+		struct arm64cm_profile **p, struct arm64cm_findings *f)
 {
-	int ret = arm64cm_profile_load(path, want_model ? ARM64CM_LOAD_PARTIAL : 0, p, f);
+	int ret = arm64cm_profile_load(path, flags, p, f);
 
 	if (ret != ARM64CM_OK)
 		return ret;
@@ -189,12 +199,13 @@ static int emit(const char *text, const char *out)
 
 int cmd_export(int argc, char **argv)
 {
-	enum { QEMU = 'q', FIRECRACKER = 'f', IMPORT = 'i' };
+	enum { QEMU = 'q', FIRECRACKER = 'f', IMPORT = 'i', PARTIAL = 'P' };
 	static const struct option opts[] = {
 		{ "qemu", required_argument, NULL, QEMU },
 		{ "firecracker", required_argument, NULL, FIRECRACKER },
 		{ "import-firecracker", required_argument, NULL, IMPORT },
 		{ "host", required_argument, NULL, 'H' },
+		{ "partial", no_argument, NULL, PARTIAL },
 		{ "output", required_argument, NULL, 'o' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -202,6 +213,7 @@ int cmd_export(int argc, char **argv)
 	const char *in = NULL, *host_path = NULL, *out = NULL;
 	struct arm64cm_profile *host = NULL, *model = NULL;
 	struct arm64cm_findings *f;
+	unsigned int lflags = 0;
 	int c, mode = 0, ret;
 	char *text = NULL;
 
@@ -220,6 +232,9 @@ int cmd_export(int argc, char **argv)
 		case 'H':
 			host_path = optarg;
 			break;
+		case PARTIAL:
+			lflags |= ARM64CM_LOAD_PARTIAL;
+			break;
 		case 'o':
 			out = optarg;
 			break;
@@ -236,14 +251,18 @@ int cmd_export(int argc, char **argv)
 			"--host HOST.json is required");
 		return ex_usage(stderr, ARM64CM_BAD_INPUT);
 	}
+	if (mode == IMPORT && lflags) {
+		fprintf(stderr, "arm64-cpumodel: export: --partial is for a MODEL (--qemu, --firecracker), not a template\n");
+		return ex_usage(stderr, ARM64CM_BAD_INPUT);
+	}
 	f = arm64cm_findings_new();
 	if (!f) {
 		fprintf(stderr, "arm64-cpumodel: out of memory\n");
 		return ARM64CM_HOST_ERROR;
 	}
-	ret = load(host_path, 0, &host, f);
+	ret = load(host_path, 0, 0, &host, f);
 	if (ret == ARM64CM_OK && mode != IMPORT)
-		ret = load(in, 1, &model, f);
+		ret = load(in, 1, lflags, &model, f);
 	if (ret != ARM64CM_OK) {
 		print_findings(f);
 		goto out;
@@ -273,18 +292,18 @@ int cmd_export(int argc, char **argv)
 		}
 		text = arm64cm_profile_to_json(model);
 	} else {
-		text = mode == QEMU ? arm64cm_export_qemu(model, host, f) :
-		       arm64cm_export_firecracker(model, host, f);
+		ret = mode == QEMU ? arm64cm_export_qemu(model, host, &text, f) :
+		      arm64cm_export_firecracker(model, host, &text, f);
 		print_findings(f);
-		if (!text) {
-			ret = arm64cm_findings_errors(f) ? ARM64CM_INCOMPATIBLE :
-			      ARM64CM_HOST_ERROR;
-			if (ret == ARM64CM_INCOMPATIBLE)
-				fprintf(stderr, "arm64-cpumodel: %s: %s cannot be exported for %s on %s: nothing written\n",
-					in, arm64cm_profile_name(model),
-					mode == QEMU ? "QEMU" : "Firecracker", arm64cm_profile_name(host));
+		if (ret == ARM64CM_INCOMPATIBLE)
+			fprintf(stderr, "arm64-cpumodel: %s: %s cannot be exported for %s on %s: nothing written\n",
+				in, arm64cm_profile_name(model),
+				mode == QEMU ? "QEMU" : "Firecracker", arm64cm_profile_name(host));
+		else if (ret != ARM64CM_OK && !arm64cm_findings_errors(f))
+			fprintf(stderr, "arm64-cpumodel: %s: export failed (%s): nothing written\n",
+				in, ret == ARM64CM_HOST_ERROR ? "out of memory" : "bad input");
+		if (ret != ARM64CM_OK)
 			goto out;
-		}
 	}
 	if (!text) {
 		fprintf(stderr, "arm64-cpumodel: out of memory\n");

@@ -47,7 +47,7 @@ static void print_findings(const struct arm64cm_findings *f, FILE *o, const char
 	size_t i, n = arm64cm_findings_count(f);
 
 	for (i = 0; i < n; i++)
-		fprintf(o, "%s%s\n", prefix, arm64cm_findings_get(f, i)->message);
+		fprintf(o, "%s%s\n", prefix, arm64cm_finding_message(f, i));
 }
 
 /* Load @path (a partial model too: drift then says it is a model). */
@@ -142,13 +142,11 @@ static void print_drift(const struct arm64cm_findings *f, const char *old_fp,
 
 	for (sev = ARM64CM_ERROR; sev >= ARM64CM_NOTE; sev--) {
 		for (i = 0; i < n; i++) {
-			const struct arm64cm_finding *it = arm64cm_findings_get(f, i);
-
-			if ((int)it->severity != sev)
+			if ((int)arm64cm_finding_severity(f, i) != sev)
 				continue;
 			errors += sev == ARM64CM_ERROR;
 			warnings += sev == ARM64CM_WARNING;
-			printf("%s: %s\n", label[sev], it->message);
+			printf("%s: %s\n", label[sev], arm64cm_finding_message(f, i));
 		}
 	}
 	if (!n)

@@ -9,6 +9,18 @@
 #include "arm64-cpumodel.h"
 #include "cpumodel.h"
 
+/* One finding of a struct cm_report (arm64cm_finding_*() read it). */
+struct arm64cm_finding {
+	int severity;			/* enum arm64cm_severity */
+	const char *message;
+	const char *reg;		/* register name, or NULL */
+	uint64_t reg_id;		/* its KVM id, or 0 */
+	const char *field;		/* field name, or NULL */
+	const char *rule;
+	int has_values;
+	uint64_t model_value, host_value;
+};
+
 /* The public handles are the internal structures. */
 struct arm64cm_profile {
 	struct cm_profile p;

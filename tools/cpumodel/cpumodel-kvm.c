@@ -360,7 +360,7 @@ static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct 
 
 static int read_hex_file(const char *path, uint64_t *v)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	unsigned long long x;
 	int ok;
 

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <json-c/json.h>
 
 #include "arm64-cpumodel.h"
@@ -19,6 +20,8 @@
 #include "cpumodel-int.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+/* A profile is some 20 KiB; anything beyond this is not one. */
+#define CM_MAX_PROFILE_BYTES	(16 << 20)
 
 /* ---- reports ---------------------------------------------------------- */
 
@@ -998,6 +1001,36 @@ static int parse_str(json_object *v, const char *key, const char *what, char *bu
 	return 0;
 }
 
+/*
+ * A register of a version 1 or 2 profile, keyed by name: the library's
+ * name, or, for a feature ID register, its encoding spelled as the sysreg
+ * file spells an unnamed one ("S3_0_C0_C4_3"), so that a file written
+ * when an encoding had no name still loads once a newer sysreg file names
+ * it.
+ */
+static int v2_slot_by_name(const char *name)
+{
+	int crm, op2, n = 0, slot = cm_slot_by_name(name);
+
+	if (slot >= 0)
+		return slot;
+	if (sscanf(name, "S3_0_C0_C%d_%d%n", &crm, &op2, &n) == 2 && !name[n] &&
+	    crm >= 1 && crm <= 7 && op2 >= 0 && op2 <= 7)
+		return CM_SLOT_ID + (crm - 1) * 8 + op2;
+	return -1;
+}
+
+/* "0x" and 17 to 256 hex digits: a register wider than 64 bits (up to 1024). */
+static bool wide_hex(const char *s)
+{
+	size_t n;
+
+	if (!s || strncmp(s, "0x", 2))
+		return false;
+	n = strspn(s + 2, "0123456789abcdefABCDEF");
+	return n > 16 && n <= 256 && !s[2 + n];
+}
+
 /* "0x" and 16 hex digits: a KVM register id as version 3 keys them. */
 static int parse_id(const char *s, uint64_t *id)
 {
@@ -1031,6 +1064,7 @@ static int parse_regs_v3(json_object *val, const char *what, struct cm_profile *
 		if (slot < 0) {
 			/* A host register a newer library modelled: kept, unmodelled. */
 			struct cm_reg r = { 0 };
+			json_object *v;
 
 			if (p->nr_unmodelled >= CM_MAX_UNMODELLED) {
 				cm_report_add(rep, true, "%s: more than %d unmodelled registers", what,
@@ -1040,6 +1074,13 @@ static int parse_regs_v3(json_object *val, const char *what, struct cm_profile *
 			if (!json_object_is_type(rval, json_type_object)) {
 				cm_report_add(rep, true, "%s: register %s must be an object", what, rkey);
 				return -1;
+			}
+			if (json_object_object_get_ex(rval, "value", &v) &&
+			    json_object_is_type(v, json_type_string) &&
+			    wide_hex(json_object_get_string(v))) {
+				/* Wider than 64 bits (SVE_VLS, say): no value kept. */
+				p->unmodelled[p->nr_unmodelled++] = (struct cm_unmodelled){ id, false, 0 };
+				continue;
 			}
 			if (parse_reg(rval, -1, &r, what, rep))
 				return -1;
@@ -1068,7 +1109,6 @@ static int parse_unmodelled(json_object *val, const char *what, struct cm_profil
 	}
 	json_object_object_foreach(val, rkey, rval) {
 		struct cm_unmodelled *u = &p->unmodelled[p->nr_unmodelled];
-		json_object *v;
 
 		if (p->nr_unmodelled >= CM_MAX_UNMODELLED) {
 			cm_report_add(rep, true, "%s: more than %d unmodelled registers", what,
@@ -1086,13 +1126,18 @@ static int parse_unmodelled(json_object *val, const char *what, struct cm_profil
 			if (!strcmp(k, "name") && json_object_is_type(kv, json_type_string))
 				continue;
 			if (!strcmp(k, "value") && json_object_is_type(kv, json_type_string) &&
-			    !parse_u64(json_object_get_string(kv), &u->val))
+			    !parse_u64(json_object_get_string(kv), &u->val)) {
+				u->has_val = true;
+				continue;
+			}
+			/* A register wider than 64 bits: recorded without its value. */
+			if (!strcmp(k, "value") && json_object_is_type(kv, json_type_string) &&
+			    wide_hex(json_object_get_string(kv)))
 				continue;
 			cm_report_add(rep, true, "%s: \"unmodelled\" %s: \"%s\" must be \"name\" (a string) or \"value\" (a hex string)",
 				      what, rkey, k);
 			return -1;
 		}
-		u->has_val = json_object_object_get_ex(rval, "value", &v);
 		p->nr_unmodelled++;
 	}
 	return 0;
@@ -1104,7 +1149,8 @@ static int parse_writer(json_object *val, const char *what, struct cm_profile *p
 {
 	json_object *l, *r;
 
-	if (!json_object_is_type(val, json_type_object) || json_object_object_length(val) != 2 ||
+	/* Informational: members a later library adds are ignored. */
+	if (!json_object_is_type(val, json_type_object) ||
 	    !json_object_object_get_ex(val, "library", &l) ||
 	    !json_object_object_get_ex(val, "rules", &r)) {
 		cm_report_add(rep, true, "%s: \"writer\" must be an object with \"library\" and \"rules\"",
@@ -1146,9 +1192,28 @@ static int check_complete(const struct cm_profile *p, const char *what, bool par
 
 	if (!p->is_model)
 		return 0;
+	/* An identity is whole: apply writes MIDR, REVIDR and AIDR together. */
+	if ((p->r[CM_SLOT_MIDR].present + p->r[CM_SLOT_REVIDR].present +
+	     p->r[CM_SLOT_AIDR].present) % 3) {
+		char set[64];
+
+		snprintf(set, sizeof(set), "%s%s%s%s%s", p->r[CM_SLOT_MIDR].present ? "MIDR_EL1" : "",
+			 p->r[CM_SLOT_MIDR].present && p->r[CM_SLOT_REVIDR].present ? " and " : "",
+			 p->r[CM_SLOT_REVIDR].present ? "REVIDR_EL1" : "",
+			 p->r[CM_SLOT_AIDR].present && (p->r[CM_SLOT_MIDR].present ||
+							p->r[CM_SLOT_REVIDR].present) ? " and " : "",
+			 p->r[CM_SLOT_AIDR].present ? "AIDR_EL1" : "");
+		cm_report_add(rep, true, "%s: the model sets %s but not all of MIDR_EL1, REVIDR_EL1 and AIDR_EL1: an identity is all three (or none: each host keeps its own)",
+			      what, set);
+		return -1;
+	}
 	list[0] = 0;
 	for (s = 0; s < CM_NR_SLOTS; s++) {
-		if (!cm_model_requires(s) || p->r[s].present)
+		bool described = s >= CM_SLOT_CCSIDR && s < CM_SLOT_CCSIDR + CM_NR_CCSIDR &&
+				 p->r[CM_SLOT_CLIDR].present &&
+				 cm_cache_described(p->r[CM_SLOT_CLIDR].val, s - CM_SLOT_CCSIDR);
+
+		if ((!cm_model_requires(s) && !described) || p->r[s].present)
 			continue;
 		n++;
 		if (partial)
@@ -1161,7 +1226,7 @@ static int check_complete(const struct cm_profile *p, const char *what, bool par
 	}
 	if (!n || partial)
 		return 0;
-	cm_report_add(rep, true, "%s: the model sets no value for %d register%s (%s): a complete model sets every feature ID register, CTR_EL0, CLIDR_EL1, the firmware registers and hypercall bitmaps; use --partial (ARM64CM_LOAD_PARTIAL) to leave them to each host",
+	cm_report_add(rep, true, "%s: the model sets no value for %d register%s (%s): a complete model sets every feature ID register, CTR_EL0, CLIDR_EL1 and the CCSIDR it describes, the firmware registers and hypercall bitmaps; use --partial (ARM64CM_LOAD_PARTIAL) to leave them to each host",
 		      what, n, n > 1 ? "s" : "", list);
 	return -1;
 }
@@ -1251,6 +1316,12 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 		} else if (!strcmp(key, "name")) {
 			if (parse_str(val, key, what, p->name, sizeof(p->name), rep))
 				goto out;
+			/* A model lists its hosts' names joined with ','. */
+			if (!p->is_model && strchr(p->name, ',')) {
+				cm_report_add(rep, true, "%s: a host's \"name\" may not contain ','",
+					      what);
+				goto out;
+			}
 		} else if (!strcmp(key, "kernel")) {
 			if (parse_str(val, key, what, p->kernel, sizeof(p->kernel), rep))
 				goto out;
@@ -1354,7 +1425,7 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 					goto out;
 				}
 				json_object_object_foreach(gval, rkey, rval) {
-					slot = cm_slot_by_name(rkey);
+					slot = v2_slot_by_name(rkey);
 					if (slot < 0 || (int)cm_slot_group(slot) != g) {
 						cm_report_add(rep, true, "%s: unknown register \"%s\" in group \"%s\"",
 							      what, rkey, gkey);
@@ -1406,16 +1477,30 @@ int cm_load(const char *path, struct cm_profile *p, struct cm_report *rep)
 int cm_load_ext(const char *path, unsigned int flags, struct cm_profile *p,
 		struct cm_report *rep)
 {
-	FILE *f = fopen(path, "r");
+	FILE *f = fopen(path, "re");
 	size_t n = 0, cap = 0;
 	char *buf = NULL, *nb;
+	struct stat st;
 	int ret;
 
 	if (!f) {
 		cm_report_add(rep, true, "%s: %s", path, strerror(errno));
 		return ARM64CM_BAD_INPUT;
 	}
+	/* A file or a pipe; not a device that never ends (/dev/zero). */
+	if (fstat(fileno(f), &st) || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode))) {
+		cm_report_add(rep, true, "%s: not a regular file or a pipe", path);
+		fclose(f);
+		return ARM64CM_BAD_INPUT;
+	}
 	for (;;) {
+		if (n > CM_MAX_PROFILE_BYTES) {
+			cm_report_add(rep, true, "%s: larger than %d bytes, not a profile", path,
+				      CM_MAX_PROFILE_BYTES);
+			fclose(f);
+			free(buf);
+			return ARM64CM_BAD_INPUT;
+		}
 		if (n + 4096 + 1 > cap) {
 			cap = (cap + 4096) * 2;
 			nb = realloc(buf, cap);

@@ -127,7 +127,7 @@ struct cm_profile {
 	unsigned int features;	/* vCPU features: offered (host) or used (model) */
 	bool pvtime;		/* model: needs PV time; host: has it */
 	bool impl_set;		/* model: sets MIDR/REVIDR/AIDR */
-	char sources[512];	/* model: comma-separated host names */
+	char sources[4096];	/* model: comma-separated host names */
 	struct cm_reg r[CM_NR_SLOTS];
 	/*
 	 * CPU implementations.  Host: its CPUs other than the one its

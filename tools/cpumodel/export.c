@@ -79,6 +79,11 @@ static const char *const vmm_name[] = { "QEMU", "Firecracker" };
 #define PMCR_N_SHIFT	11
 #define PMCR_N_MASK	(0x1fULL << PMCR_N_SHIFT)
 
+/* PMCR_EL0.N for findings: KVM takes fewer event counters than the host's, not more. */
+static const struct cm_field pmcr_n = {
+	.name = "N", .shift = PMCR_N_SHIFT, .width = 5, .rule = CM_RULE_LOWER,
+};
+
 /* kvm_vcpu_init.features[0]: the bits a model describes (KVM_ARM_VCPU_*). */
 #define FEAT_POWER_OFF	0
 #define FEAT_MODELLED	(((1u << (CM_FEAT_PTRAUTH_GENERIC + 1)) - 1) & ~(1u << FEAT_POWER_OFF))
@@ -224,7 +229,10 @@ static int check_vmm(const struct cm_profile *m, const struct cm_profile *view,
 
 			/* KVM takes CopDbg 0 only with the capability (set_id_dfr0_el1()). */
 			if (s == dfr0 && !strcmp(f->name, "CopDbg") && !fmv && fhv) {
-				cm_report_reg(rep, ARM64CM_ERROR, s, 0, f, &mv, &hv,
+				uint64_t fmv_u = (mv & fm) >> f->shift;
+				uint64_t fhv_u = (hv & fm) >> f->shift;
+
+				cm_report_reg(rep, ARM64CM_ERROR, s, 0, f, &fmv_u, &fhv_u,
 					      "%s%s.%s: model %s, host %s: KVM accepts 0 (AArch32 debug not implemented) only in a VM with KVM_CAP_ARM_OOT_FLEET_ID_REGS (fleet-id-regs, out of tree), which %s does not enable",
 					      pre, cm_slot_name(s), f->name,
 					      cm_field_value_str(f, fmv, a, sizeof(a)),
@@ -269,6 +277,7 @@ static int check_vmm(const struct cm_profile *m, const struct cm_profile *view,
  * Everything but the registers: cm_compare() of the model as @vmm's VM
  * gets it (no KVM_CAP_ARM_OOT_FLEET_ID_REGS, no discovery) with the host.
  * @label: a prefix per register slot (CM_NR_SLOTS: PMCR_EL0), or NULL.
+ * Returns the number of errors, or -1 (reported) when out of memory.
  */
 static int check_rest(const struct cm_profile *m, const struct cm_profile *host,
 		      char (*label)[64], struct cm_report *rep)
@@ -280,7 +289,7 @@ static int check_rest(const struct cm_profile *m, const struct cm_profile *host,
 
 	if (!m2) {
 		cm_report_add(rep, true, "out of memory");
-		return 1;
+		return -1;
 	}
 	*m2 = *m;
 	m2->vm_caps &= ~CM_CAP_FLEET_ID_REGS;
@@ -320,24 +329,48 @@ static struct cm_profile *host_view(const struct cm_profile *host, unsigned int 
 	return v;
 }
 
-/* Kinds, and the checks common to both exports.  0: exportable. */
+/*
+ * The arguments of both exports: ARM64CM_OK, or ARM64CM_BAD_INPUT (reported)
+ * when @model_h is not a model or @host_h not a host profile.
+ */
+static int check_args(const struct arm64cm_profile *model_h,
+		      const struct arm64cm_profile *host_h, char **out, struct cm_report *rep)
+{
+	if (out)
+		*out = NULL;
+	if (!model_h || !host_h || !out) {
+		cm_report_add(rep, true, "export: %s is NULL", !model_h ? "the model" :
+			      !host_h ? "the host profile" : "the output pointer");
+		return ARM64CM_BAD_INPUT;
+	}
+	if (!model_h->p.is_model || host_h->p.is_model) {
+		cm_report_add(rep, true, "%s", !model_h->p.is_model ?
+			      "export: the model is a host profile; export takes a model (from baseline)" :
+			      "export: the host profile is a model; export needs a host profile (from probe)");
+		return ARM64CM_BAD_INPUT;
+	}
+	return ARM64CM_OK;
+}
+
+/*
+ * The checks common to both exports: ARM64CM_OK (exportable),
+ * ARM64CM_INCOMPATIBLE (an error finding per register and field) or
+ * ARM64CM_HOST_ERROR (out of memory).
+ */
 static int check_export(const struct cm_profile *m, const struct cm_profile *host,
 			const struct cm_profile *view, enum vmm vmm, struct cm_report *rep)
 {
 	int bad;
 
-	if (!m->is_model || host->is_model) {
-		cm_report_add(rep, true, "%s", !m->is_model ?
-			      "export: the model is a host profile; export takes a model (from baseline)" :
-			      "export: the host profile is a model; export needs a host profile (from probe)");
-		return 1;
-	}
 	bad = check_vmm(m, view, host, vmm, NULL, rep);
 	if (vmm == VMM_QEMU) {
 		if (m->pmu_counters_set && view->pmu_counters_set &&
 		    (m->features & (1u << CM_FEAT_PMU_V3)) &&
 		    m->pmu_counters != view->pmu_counters) {
-			cm_report_add(rep, true, "PMCR_EL0.N: model %u event counters, host %u: QEMU's -cpu host has no property for it",
+			uint64_t mv = m->pmu_counters, hv = view->pmu_counters;
+
+			cm_report_reg(rep, ARM64CM_ERROR, -1, PMCR_EL0_ID, &pmcr_n, &mv, &hv,
+				      "PMCR_EL0.N: model %u event counters, host %u: QEMU's -cpu host has no property for it",
 				      m->pmu_counters, view->pmu_counters);
 			bad++;
 		}
@@ -348,44 +381,69 @@ static int check_export(const struct cm_profile *m, const struct cm_profile *hos
 		}
 	}
 	if (bad)
-		return bad;
+		return ARM64CM_INCOMPATIBLE;
 	bad = check_rest(m, host, NULL, rep);
 	if (bad)
-		return bad;
+		return bad < 0 ? ARM64CM_HOST_ERROR : ARM64CM_INCOMPATIBLE;
 	if (m->vm_caps & CM_CAP_FLEET_ID_REGS)
 		cm_report_warn(rep, "fleet-id-regs: the model requires KVM_CAP_ARM_OOT_FLEET_ID_REGS, which %s does not enable; on %s it changes no field that needs it, so the export does without",
 			       vmm_name[vmm], host->name);
 	if (m->nr_impls)
 		cm_report_add(rep, false, "implementations: not exported: %s sets up no target-implementation discovery (guests see MIDR_EL1 only)",
 			      vmm_name[vmm]);
-	return 0;
+	return ARM64CM_OK;
+}
+
+/*
+ * Both exports start here: the arguments, the host as a VM with the
+ * model's vCPU features reads it (*@view, to free), the checks.  Returns
+ * enum arm64cm_status; *@view is NULL unless ARM64CM_OK.
+ */
+static int export_begin(const struct arm64cm_profile *model_h,
+			const struct arm64cm_profile *host_h, char **out, enum vmm vmm,
+			struct cm_report *rep, struct cm_profile **view)
+{
+	int ret = check_args(model_h, host_h, out, rep);
+
+	*view = NULL;
+	if (ret != ARM64CM_OK)
+		return ret;
+	*view = host_view(&host_h->p, model_h->p.features, rep);
+	if (!*view)
+		return ARM64CM_HOST_ERROR;
+	ret = check_export(&model_h->p, &host_h->p, *view, vmm, rep);
+	if (ret != ARM64CM_OK) {
+		free(*view);
+		*view = NULL;
+	}
+	return ret;
 }
 
 /* ---- QEMU ---------------------------------------------------------------- */
 
-char *arm64cm_export_qemu(const struct arm64cm_profile *model_h,
-			  const struct arm64cm_profile *host_h, struct arm64cm_findings *fnd)
+int arm64cm_export_qemu(const struct arm64cm_profile *model_h,
+			const struct arm64cm_profile *host_h, char **out,
+			struct arm64cm_findings *fnd)
 {
-	const struct cm_profile *m = &model_h->p, *host = &host_h->p;
+	const struct cm_profile *m, *host;
 	struct cm_report *rep = cm_rep(fnd);
-	int order[CM_NR_SLOTS], n = cm_write_order(order), k, props = 0, changed = 0, regs = 0;
+	int order[CM_NR_SLOTS], n, k, props = 0, changed = 0, regs = 0, ret;
 	struct cm_profile *view;
 	char *text = NULL;
 	size_t len = 0;
 	FILE *o;
 
-	view = host_view(host, m->features, rep);
-	if (!view)
-		return NULL;
-	if (check_export(m, host, view, VMM_QEMU, rep)) {
-		free(view);
-		return NULL;
-	}
+	ret = export_begin(model_h, host_h, out, VMM_QEMU, rep, &view);
+	if (ret != ARM64CM_OK)
+		return ret;
+	m = &model_h->p;
+	host = &host_h->p;
+	n = cm_write_order(order);
 	o = open_memstream(&text, &len);
 	if (!o) {
 		cm_report_add(rep, true, "out of memory");
 		free(view);
-		return NULL;
+		return ARM64CM_HOST_ERROR;
 	}
 	fputs("host", o);
 	/* QEMU's own vCPU properties (kvm_arch_init_vcpu()'s features). */
@@ -425,12 +483,13 @@ char *arm64cm_export_qemu(const struct arm64cm_profile *model_h,
 		free(text);
 		free(view);
 		cm_report_add(rep, true, "out of memory");
-		return NULL;
+		return ARM64CM_HOST_ERROR;
 	}
 	cm_report_add(rep, false, "QEMU: %d SYSREG_ properties, the writable fields of %d registers (%d differ from %s's)",
 		      props, regs, changed, host->name);
 	free(view);
-	return text;
+	*out = text;
+	return ARM64CM_OK;
 }
 
 /* ---- Firecracker: export ------------------------------------------------- */
@@ -450,6 +509,32 @@ static void bitmap_str(char *buf, int width, uint64_t explicit, uint64_t val)
 	buf[2 + width] = 0;
 }
 
+/*
+ * json_object_object_add()/json_object_array_add() of a new @v (NULL when
+ * its allocation failed): -1 when out of memory, @v then released.
+ */
+static int obj_add(json_object *o, const char *key, json_object *v)
+{
+	if (!v)
+		return -1;
+	if (json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
+static int arr_add(json_object *a, json_object *v)
+{
+	if (!v)
+		return -1;
+	if (json_object_array_add(a, v)) {
+		json_object_put(v);
+		return -1;
+	}
+	return 0;
+}
+
 static int add_modifier(json_object *a, uint64_t id, int width, uint64_t explicit, uint64_t val)
 {
 	json_object *o = json_object_new_object();
@@ -459,40 +544,31 @@ static int add_modifier(json_object *a, uint64_t id, int width, uint64_t explici
 		return -1;
 	snprintf(addr, sizeof(addr), "0x%016llx", (unsigned long long)id);
 	bitmap_str(bm, width, explicit, val);
-	json_object_object_add(o, "addr", json_object_new_string(addr));
-	json_object_object_add(o, "bitmap", json_object_new_string(bm));
-	json_object_array_add(a, o);
-	return 0;
+	if (obj_add(o, "addr", json_object_new_string(addr)) ||
+	    obj_add(o, "bitmap", json_object_new_string(bm))) {
+		json_object_put(o);
+		return -1;
+	}
+	return arr_add(a, o);
 }
 
-char *arm64cm_export_firecracker(const struct arm64cm_profile *model_h,
-				 const struct arm64cm_profile *host_h,
-				 struct arm64cm_findings *fnd)
+/* The template (a new JSON object), or NULL when out of memory. */
+static json_object *fc_template(const struct cm_profile *m, const struct cm_profile *view,
+				int *nmod)
 {
-	const struct cm_profile *m = &model_h->p, *host = &host_h->p;
-	struct cm_report *rep = cm_rep(fnd);
-	int order[CM_NR_SLOTS], n = cm_write_order(order), k, nmod = 0;
-	json_object *root = NULL, *mods, *a;
-	struct cm_profile *view;
-	char *text = NULL;
+	int order[CM_NR_SLOTS], n = cm_write_order(order), k;
+	json_object *root, *a;
 	size_t i;
 
-	view = host_view(host, m->features, rep);
-	if (!view)
-		return NULL;
-	if (check_export(m, host, view, VMM_FIRECRACKER, rep))
-		goto out;
+	*nmod = 0;
 	root = json_object_new_object();
-	mods = json_object_new_array();
-	if (!root || !mods) {
-		json_object_put(mods);
-		goto oom;
-	}
+	if (!root)
+		return NULL;
 
 	/* The checks Firecracker makes before creating vCPUs with the features. */
 	a = json_object_new_array();
 	if (!a)
-		goto oom_mods;
+		goto oom;
 	for (i = 0; i < ARRAY_SIZE(fc_caps); i++) {
 		char num[16];
 
@@ -500,73 +576,115 @@ char *arm64cm_export_firecracker(const struct arm64cm_profile *model_h,
 		    !(fc_caps[i].cap == FC_CAP_STEAL_TIME && m->pvtime))
 			continue;
 		snprintf(num, sizeof(num), "%u", fc_caps[i].cap);
-		json_object_array_add(a, json_object_new_string(num));
+		if (arr_add(a, json_object_new_string(num))) {
+			json_object_put(a);
+			goto oom;
+		}
 	}
-	if (json_object_array_length(a))
-		json_object_object_add(root, "kvm_capabilities", a);
-	else
+	if (!json_object_array_length(a))
 		json_object_put(a);
+	else if (obj_add(root, "kvm_capabilities", a))
+		goto oom;
 
 	/* Firecracker's vCPUs have PSCI 0.2 only; the model's features instead. */
 	if ((m->features & FEAT_MODELLED) != FC_DEFAULT_FEATURES) {
 		json_object *o = json_object_new_object();
 		char bm[2 + 7 + 1];
 
-		a = json_object_new_array();
-		if (!o || !a) {
-			json_object_put(o);
-			json_object_put(a);
-			goto oom_mods;
-		}
+		if (!o)
+			goto oom;
 		bitmap_str(bm, 7, FEAT_MODELLED, m->features);
-		json_object_object_add(o, "index", json_object_new_int(0));
-		json_object_object_add(o, "bitmap", json_object_new_string(bm));
-		json_object_array_add(a, o);
-		json_object_object_add(root, "vcpu_features", a);
+		if (obj_add(o, "index", json_object_new_int(0)) ||
+		    obj_add(o, "bitmap", json_object_new_string(bm))) {
+			json_object_put(o);
+			goto oom;
+		}
+		a = json_object_new_array();
+		if (!a) {
+			json_object_put(o);
+			goto oom;
+		}
+		if (arr_add(a, o)) {
+			json_object_put(a);
+			goto oom;
+		}
+		if (obj_add(root, "vcpu_features", a))
+			goto oom;
 	}
 
 	/* Only the registers the model changes, in the library's write order. */
+	a = json_object_new_array();
+	if (!a)
+		goto oom;
 	for (k = 0; k < n; k++) {
 		int s = order[k];
 
 		if (!m->r[s].present || is_wa(s) ||
 		    m->r[s].val == (view->r[s].present ? view->r[s].val : 0))
 			continue;
-		if (add_modifier(mods, cm_slot_kvm_id(s), reg_width(s),
+		if (add_modifier(a, cm_slot_kvm_id(s), reg_width(s),
 				 vmm_mask(view, s, VMM_FIRECRACKER) &
 				 (reg_width(s) == 64 ? ~0ULL : 0xffffffffULL), m->r[s].val))
 			goto oom_mods;
-		nmod++;
+		(*nmod)++;
 	}
 	/* PMCR_EL0.N, the number of event counters (after the ID registers). */
 	if ((m->features & (1u << CM_FEAT_PMU_V3)) && m->pmu_counters_set &&
 	    view->pmu_counters_set && m->pmu_counters != view->pmu_counters) {
-		if (add_modifier(mods, PMCR_EL0_ID, 64, PMCR_N_MASK,
+		if (add_modifier(a, PMCR_EL0_ID, 64, PMCR_N_MASK,
 				 (uint64_t)m->pmu_counters << PMCR_N_SHIFT))
 			goto oom_mods;
-		nmod++;
+		(*nmod)++;
 	}
-	json_object_object_add(root, "reg_modifiers", mods);
+	if (obj_add(root, "reg_modifiers", a))
+		goto oom;
+	return root;
+oom_mods:
+	json_object_put(a);
+oom:
+	json_object_put(root);
+	return NULL;
+}
+
+int arm64cm_export_firecracker(const struct arm64cm_profile *model_h,
+			       const struct arm64cm_profile *host_h, char **out,
+			       struct arm64cm_findings *fnd)
+{
+	const struct cm_profile *m, *host;
+	struct cm_report *rep = cm_rep(fnd);
+	struct cm_profile *view;
+	json_object *root;
+	const char *json;
+	char *text = NULL;
+	int nmod, ret;
+
+	ret = export_begin(model_h, host_h, out, VMM_FIRECRACKER, rep, &view);
+	if (ret != ARM64CM_OK)
+		return ret;
+	m = &model_h->p;
+	host = &host_h->p;
+	root = fc_template(m, view, &nmod);
+	json = root ? json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+						     JSON_C_TO_STRING_SPACED |
+						     JSON_C_TO_STRING_NOSLASHESCAPE) : NULL;
+	if (json)
+		text = strdup(json);
+	if (!text) {
+		cm_report_add(rep, true, "out of memory");
+		ret = ARM64CM_HOST_ERROR;
+		goto out;
+	}
 	if (m->pvtime)
 		cm_report_warn(rep, "pvtime: the template checks that the host has KVM_CAP_STEAL_TIME (187); whether the VM gets PV stolen time is Firecracker's choice, not the template's");
-	text = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
-						     JSON_C_TO_STRING_SPACED |
-						     JSON_C_TO_STRING_NOSLASHESCAPE));
-	if (!text)
-		goto oom;
 	cm_report_add(rep, false, "Firecracker: %d register modifier%s (the registers the model changes on %s)%s",
 		      nmod, nmod == 1 ? "" : "s", host->name,
 		      json_object_object_get_ex(root, "vcpu_features", NULL) ?
 		      ", vcpu_features for the model's vCPU features" : "");
-	goto out;
-oom_mods:
-	json_object_put(mods);
-oom:
-	cm_report_add(rep, true, "out of memory");
+	*out = text;
 out:
 	json_object_put(root);
 	free(view);
-	return text;
+	return ret;
 }
 
 /* ---- Firecracker: import ------------------------------------------------- */
@@ -649,8 +767,18 @@ struct fc_import {
 	bool oom;
 };
 
-#define IMPORT_ERR(im, fmt, ...) \
-	do { cm_report_add((im)->rep, true, "firecracker template: " fmt, ##__VA_ARGS__); (im)->bad++; } while (0)
+#define IMPORT_ERR(im, fmt, ...)							\
+	do {									\
+		cm_report_add((im)->rep, true, "firecracker template: " fmt, ##__VA_ARGS__); \
+		(im)->bad++;							\
+	} while (0)
+/* The same about register slot @s (or KVM id @id when @s < 0). */
+#define IMPORT_REG_ERR(im, s, id, fmt, ...)					\
+	do {									\
+		cm_report_reg((im)->rep, ARM64CM_ERROR, s, id, NULL, NULL, NULL,	\
+			      "firecracker template: " fmt, ##__VA_ARGS__);		\
+		(im)->bad++;							\
+	} while (0)
 
 static unsigned int import_features(struct fc_import *im, json_object *arr,
 				    const struct cm_profile *host)
@@ -793,7 +921,7 @@ static void import_regs(struct fc_import *im, json_object *arr, const struct cm_
 	for (i = 0; i < n; i++) {
 		json_object *e = json_object_array_get_idx(arr, i), *ad, *bm;
 		const char *why = check_keys(e, keys), *name, *b;
-		uint64_t id, filter, value;
+		uint64_t id, filter, value, pmcr;
 		int s, idx;
 
 		if (why) {
@@ -813,51 +941,54 @@ static void import_regs(struct fc_import *im, json_object *arr, const struct cm_
 		s = cm_slot_by_kvm_id(id);
 		name = s >= 0 ? cm_slot_name(s) : id == PMCR_EL0_ID ? "PMCR_EL0" : cm_kvm_id_name(id);
 		if (s < 0 && id != PMCR_EL0_ID) {
-			IMPORT_ERR(im, "reg_modifiers[%zu]: addr 0x%016llx (%s): not a register this library models",
+			IMPORT_REG_ERR(im, -1, id, "reg_modifiers[%zu]: addr 0x%016llx (%s): not a register this library models",
 				   i, (unsigned long long)id, name ?: "unknown");
 			continue;
 		}
 		idx = s >= 0 ? s : CM_NR_SLOTS;
 		if (seen[idx] >= 0) {
-			IMPORT_ERR(im, "reg_modifiers[%zu]: addr 0x%016llx (%s) repeats reg_modifiers[%d]",
-				   i, (unsigned long long)id, name, seen[idx]);
+			IMPORT_REG_ERR(im, s, id, "reg_modifiers[%zu]: addr 0x%016llx (%s) repeats reg_modifiers[%d]",
+				       i, (unsigned long long)id, name, seen[idx]);
 			continue;
 		}
 		seen[idx] = (int)i;
 		if (!json_object_object_get_ex(e, "bitmap", &bm) ||
 		    !json_object_is_type(bm, json_type_string)) {
-			IMPORT_ERR(im, "reg_modifiers[%zu] (%s): \"bitmap\" must be a string \"0b[01x]{1,128}\"",
-				   i, name);
+			IMPORT_REG_ERR(im, s, id, "reg_modifiers[%zu] (%s): \"bitmap\" must be a string \"0b[01x]{1,128}\"",
+				       i, name);
 			continue;
 		}
 		b = json_object_get_string(bm);
 		why = parse_bitmap(b, s >= 0 ? reg_width(s) : 64, &filter, &value);
 		if (why) {
-			IMPORT_ERR(im, "reg_modifiers[%zu] (%s): bitmap \"%s\" %s", i, name, b, why);
+			IMPORT_REG_ERR(im, s, id, "reg_modifiers[%zu] (%s): bitmap \"%s\" %s",
+				       i, name, b, why);
 			continue;
 		}
 		if (s < 0) {
 			/* PMCR_EL0: the library models its N only. */
 			if (filter & ~PMCR_N_MASK) {
-				IMPORT_ERR(im, "reg_modifiers[%zu] (PMCR_EL0): bitmap \"%s\" changes bits 0x%llx; the library models N (bits 15:11) only",
-					   i, b, (unsigned long long)(filter & ~PMCR_N_MASK));
+				IMPORT_REG_ERR(im, -1, id, "reg_modifiers[%zu] (PMCR_EL0): bitmap \"%s\" changes bits 0x%llx; the library models N (bits 15:11) only",
+					       i, b, (unsigned long long)(filter & ~PMCR_N_MASK));
 				continue;
 			}
 			if (!m->pmu_counters_set) {
-				cm_report_add(im->rep, true, "firecracker template: reg_modifiers[%zu] (PMCR_EL0): the VM has no PMU (vCPU feature pmu-v3) or the host profile records no PMCR_EL0.N",
+				cm_report_reg(im->rep, ARM64CM_ERROR, -1, id, &pmcr_n, NULL, NULL,
+					      "firecracker template: reg_modifiers[%zu] (PMCR_EL0): the VM has no PMU (vCPU feature pmu-v3) or the host profile records no PMCR_EL0.N",
 					      i);
 				im->incompatible++;
 				continue;
 			}
-			uint64_t pmcr = (uint64_t)m->pmu_counters << PMCR_N_SHIFT;
-
-			m->pmu_counters = (unsigned int)(((pmcr & ~filter) | value) >> PMCR_N_SHIFT);
+			pmcr = (uint64_t)m->pmu_counters << PMCR_N_SHIFT;
+			m->pmu_counters = (unsigned int)(((pmcr & ~filter) | value) >>
+							 PMCR_N_SHIFT);
 			snprintf(label[CM_NR_SLOTS], sizeof(label[CM_NR_SLOTS]),
 				 "firecracker template: reg_modifiers[%zu]: ", i);
 			continue;
 		}
 		if (!host->r[s].present && !is_ccsidr(s)) {
-			cm_report_add(im->rep, true, "firecracker template: reg_modifiers[%zu] (%s): the host's KVM does not have this register (Firecracker reads it before applying the template)",
+			cm_report_reg(im->rep, ARM64CM_ERROR, s, 0, NULL, NULL, NULL,
+				      "firecracker template: reg_modifiers[%zu] (%s): the host's KVM does not have this register (Firecracker reads it before applying the template)",
 				      i, name);
 			im->incompatible++;
 			continue;
@@ -877,18 +1008,25 @@ int arm64cm_import_firecracker(const char *json, const struct arm64cm_profile *h
 {
 	static const char *const keys[] = { "kvm_capabilities", "vcpu_features", "reg_modifiers",
 					    NULL };
-	const struct cm_profile *host = &host_h->p;
 	struct fc_import im = { .rep = cm_rep(fnd) };
 	struct cm_profile *m = NULL, *view = NULL;
+	const struct cm_profile *host;
 	char (*label)[64] = NULL;
 	json_tokener *tok = NULL;
 	json_object *root = NULL, *v;
 	unsigned int features;
 	const char *why;
-	int ret = ARM64CM_BAD_INPUT, s;
+	int ret = ARM64CM_BAD_INPUT, s, bad;
 	bool steal = false;
 
-	*model = NULL;
+	if (model)
+		*model = NULL;
+	if (!host_h || !model) {
+		cm_report_add(im.rep, true, "import: %s is NULL",
+			      !host_h ? "the host profile" : "the output pointer");
+		return ARM64CM_BAD_INPUT;
+	}
+	host = &host_h->p;
 	if (host->is_model) {
 		cm_report_add(im.rep, true, "import: the host profile is a model; import needs a host profile (from probe)");
 		return ARM64CM_BAD_INPUT;
@@ -964,9 +1102,11 @@ int arm64cm_import_firecracker(const char *json, const struct arm64cm_profile *h
 		goto out;
 	}
 	/* What KVM would refuse: Firecracker fails to start the VM. */
-	if (check_vmm(m, view, host, VMM_FIRECRACKER, label, im.rep) ||
-	    check_rest(m, host, label, im.rep)) {
-		ret = ARM64CM_INCOMPATIBLE;
+	bad = check_vmm(m, view, host, VMM_FIRECRACKER, label, im.rep);
+	if (!bad)
+		bad = check_rest(m, host, label, im.rep);
+	if (bad) {
+		ret = bad < 0 ? ARM64CM_HOST_ERROR : ARM64CM_INCOMPATIBLE;
 		goto out;
 	}
 	*model = cm_profile_handle(m);

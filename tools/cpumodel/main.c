@@ -126,7 +126,7 @@ static void print_findings(const struct arm64cm_findings *f, FILE *out, const ch
 	size_t i;
 
 	for (i = 0; i < arm64cm_findings_count(f); i++)
-		fprintf(out, "%s%s\n", prefix, arm64cm_findings_get(f, i)->message);
+		fprintf(out, "%s%s\n", prefix, arm64cm_finding_message(f, i));
 }
 
 static int print_json_findings(const struct arm64cm_findings *f, FILE *out)
@@ -294,7 +294,8 @@ static int cmd_baseline(int argc, char **argv)
 		f = findings();
 		ret = arm64cm_baseline((const struct arm64cm_profile *const *)hosts, n, impl, flags,
 				       name, &model, f);
-		if (ret != EXIT_USAGE)
+		/* --json: standard error holds the JSON document only. */
+		if (ret != EXIT_USAGE && !json)
 			fprintf(stderr, "baseline of %d host%s: %s\n", n, n > 1 ? "s" : "",
 				ret ? "FAILED, no model written" :
 				flags & ARM64CM_BASELINE_PARTIAL ?
@@ -361,11 +362,11 @@ static int cmd_compare(int argc, char **argv)
 			       arm64cm_profile_name(host));
 		/* Errors, then the warnings (registers the library does not model). */
 		for (i = 0; i < arm64cm_findings_count(f); i++)
-			if (arm64cm_findings_get(f, i)->severity == ARM64CM_ERROR)
-				printf("  %s\n", arm64cm_findings_get(f, i)->message);
+			if (arm64cm_finding_severity(f, i) == ARM64CM_ERROR)
+				printf("  %s\n", arm64cm_finding_message(f, i));
 		for (i = 0; i < arm64cm_findings_count(f); i++)
-			if (arm64cm_findings_get(f, i)->severity == ARM64CM_WARNING)
-				printf("  warning: %s\n", arm64cm_findings_get(f, i)->message);
+			if (arm64cm_finding_severity(f, i) == ARM64CM_WARNING)
+				printf("  warning: %s\n", arm64cm_finding_message(f, i));
 	}
 	arm64cm_findings_free(f);
 out:
@@ -533,7 +534,7 @@ static int cmd_probe(int argc, char **argv)
 	(void)argc;
 	fprintf(stderr, "arm64-cpumodel: %s needs KVM/arm64; this build has no KVM support\n",
 		argv[0]);
-	return EXIT_USAGE;
+	return EXIT_SYSTEM;
 }
 #define cmd_apply cmd_probe
 #endif
@@ -552,8 +553,16 @@ int main(int argc, char **argv)
 
 	if (argc < 2)
 		usage();
-	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help"))
+	if (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help") || !strcmp(argv[1], "help")) {
+		for (i = 0; argc > 2 && i < sizeof(cmds) / sizeof(cmds[0]); i++)
+			if (!strcmp(argv[2], cmds[i].name))
+				break;
+		if (argc > 2 && i == sizeof(cmds) / sizeof(cmds[0])) {
+			fprintf(stderr, "arm64-cpumodel: no command \"%s\"\n", argv[2]);
+			usage();
+		}
 		usage_to(stdout, 0, argc > 2 ? argv[2] : NULL);
+	}
 	if (!strcmp(argv[1], "--version")) {
 		printf("arm64-cpumodel %s (libarm64cpumodel %s, %s)\n", TOOL_VERSION,
 		       arm64cm_version(), arm64cm_rules_id());
