@@ -261,10 +261,10 @@ same_content() { cmp <(jq -S "$CONTENT" "$1") <(jq -S "$CONTENT" "$2") >/dev/nul
 mk v1host max '.version = 1 | del(.pmu_counters, .implementations)'
 $T show --json "$WORK/v1host.json" >"$WORK/max-rt.json" 2>&1
 eqv v1-round-trip "$(same_content "$WORK/max-rt.json" "$WORK/v1host.json")" same
-eqv v1-written-as-v3 "$(jq -c '[.version, .writer.library, (.writer.rules | test("^rules-[0-9a-f]{16}$"))]' "$WORK/max-rt.json")" "[3,\"$("$T" --version | sed 's/.*libarm64cpumodel \([^,]*\),.*/\1/')\",true]"
+eqv v1-written-as-v3 "$(jq -c '[.version, .writer.library, (.writer.rules | test("^rules-[0-9a-f]{16}\\.r[0-9]+$"))]' "$WORK/max-rt.json")" "[3,\"$("$T" --version | sed 's/.*libarm64cpumodel \([^,]*\),.*/\1/')\",true]"
 eqv v3-keys-are-kvm-ids "$(jq '[.registers | keys[] | test("^0x[0-9a-f]{16}$")] | all' "$WORK/max-rt.json")" true
 eqv v3-names-annotate "$(jq -r '.registers["0x603000000013c030"].name' "$WORK/max-rt.json")" ID_AA64ISAR0_EL1
-eqv v3-rules-recorded "$(jq -r .writer.rules "$WORK/max-rt.json")" "$("$T" --version | sed 's/.*, \(rules-[0-9a-f]*\))$/\1/')"
+eqv v3-rules-recorded "$(jq -r .writer.rules "$WORK/max-rt.json")" "$("$T" --version | sed 's/.*, \(rules-[0-9a-f.r]*\))$/\1/')"
 # The name is only an annotation: a newer sysreg file's name for the same
 # encoding does not make the profile unreadable.
 mk renamed max-rt '.registers["0x603000000013c030"].name = "ID_AA64ISAR0_EL1_RENAMED"'
@@ -320,7 +320,7 @@ eqv compare-json-finding "$(jq -c '[.findings[] | select(.register == "ID_DFR0_E
 "$T" baseline --json --no-fleet "$FIX/neoverse-n1.json" "$FIX/cortex-a72.json" 2>"$WORK/bl-json.err" >/dev/null
 eqv baseline-json "$(jq -c '[.format, .version, .errors > 0, ([.findings[] | select(.severity == "error")][0] | [.register, .field])]' "$WORK/bl-json.err")" \
 	'["arm64-cpumodel-findings",1,true,["ID_AA64PFR0_EL1","RAS"]]'
-t version 0 "^arm64-cpumodel 1\.0\.0 \(libarm64cpumodel 1\.0\.0, rules-[0-9a-f]{16}\)$" "$T" --version
+t version 0 "^arm64-cpumodel 1\.0\.0 \(libarm64cpumodel 1\.0\.0, rules-[0-9a-f]{16}\.r[0-9]+\)$" "$T" --version
 t help-per-command 0 "^usage: arm64-cpumodel compare \[--json\] \[--partial\] MODEL HOST\.json" "$T" compare --help
 # Hosts with a PMU record PMCR_EL0.N; a host with more than one kind of CPU
 # lists them (its implementation registers' first).

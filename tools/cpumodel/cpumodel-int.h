@@ -88,7 +88,18 @@ struct cm_regdesc {
 extern const struct cm_regdesc cm_regdescs[];
 /* Generated with the tables: names of the CM_NR_ID feature ID register slots. */
 extern const char *const cm_id_slot_names[];
-/* The rule set: a digest of the generated tables. */
+/*
+ * The revision of the rules written by hand in cpumodel.c (the fleet
+ * fields, the values KVM refuses although the feature tables allow them,
+ * the fields KVM hides without a vCPU feature, the firmware and cache
+ * rules): bump it with every change to them.
+ */
+#define CM_RULES_REVISION	".r1"
+/*
+ * The rule set a profile records and arm64cm_rules_id() returns:
+ * "rules-", the generated tables' digest (16 hex digits), and
+ * CM_RULES_REVISION.
+ */
 extern const char cm_rules_id[];
 
 bool cm_slot_enc(int slot, int enc[5]);

@@ -275,16 +275,22 @@ static bool abi_space(uint64_t id)
 }
 
 /* Registers of those spaces the host lists and the library does not model. */
-static void record_unmodelled(int fd, const struct kvm_reg_list *l, struct cm_profile *p)
+static void record_unmodelled(int fd, const struct kvm_reg_list *l, struct cm_profile *p,
+			      struct cm_report *rep)
 {
 	size_t i;
 
-	for (i = 0; i < l->n && p->nr_unmodelled < CM_MAX_UNMODELLED; i++) {
+	for (i = 0; i < l->n; i++) {
 		struct cm_unmodelled *u = &p->unmodelled[p->nr_unmodelled];
 		uint64_t sz = l->reg[i] & KVM_REG_SIZE_MASK;
 
 		if (!abi_space(l->reg[i]) || cm_slot_by_kvm_id(l->reg[i]) >= 0)
 			continue;
+		if (p->nr_unmodelled == CM_MAX_UNMODELLED) {
+			cm_report_warn(rep, "more than %d registers this library does not model: 0x%016llx and later ones not recorded",
+				       CM_MAX_UNMODELLED, (unsigned long long)l->reg[i]);
+			break;
+		}
 		u->id = l->reg[i];
 		u->has_val = (sz == KVM_REG_SIZE_U64 || sz == KVM_REG_SIZE_U32) &&
 			     !get_reg(fd, u->id, &u->val);
@@ -344,7 +350,7 @@ static int read_profile(struct cm_vm *v, int idx, unsigned int features, struct 
 		if (cm_slot_enc(s, e))
 			p->r[s].mask = masks[cm_mask_index(e)];
 	}
-	record_unmodelled(v->vcpu[idx], l, p);
+	record_unmodelled(v->vcpu[idx], l, p, rep);
 	free(l);
 	/* The PMU's event counters, of a vCPU that has a PMU. */
 	if (features & (1u << CM_FEAT_PMU_V3)) {

@@ -2582,4 +2582,4 @@ const char *const cm_id_slot_names[56] = {
 	"S3_0_C0_C7_6",
 	"S3_0_C0_C7_7",
 };
-const char cm_rules_id[] = "rules-1ab7539b0f33590f";
+const char cm_rules_id[] = "rules-1ab7539b0f33590f" CM_RULES_REVISION;

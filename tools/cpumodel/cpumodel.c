@@ -1871,7 +1871,7 @@ int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host
 			uint64_t h = i == CM_SLOT_CLIDR ? host->r[i].val : ccsidr_of(host, i - CM_SLOT_CCSIDR);
 
 			if (model->r[i].present && model->r[i].val != h) {
-				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx, and this host does not let a VMM change the cache geometry",
+				cm_report_reg(rep, ARM64CM_ERROR, i, 0, NULL, NULL, NULL, "%s: model 0x%llx, host 0x%llx, and this host does not let a VMM change the cache geometry",
 					      cm_slot_name(i), (unsigned long long)model->r[i].val,
 					      (unsigned long long)h);
 				bad++;
@@ -1902,7 +1902,7 @@ int cm_check_cache(const struct cm_profile *model, const struct cm_profile *host
 		minline = (i & 1) ? (ctr & 0xf) + 2 : ((ctr >> 16) & 0xf) + 2;
 		line = (c->val & 7) + 4;
 		if (line < minline) {
-			cm_report_add(rep, true, "%s.LineSize: %u-byte lines are smaller than the host's CTR_EL0.%s (%u bytes)",
+			cm_report_reg(rep, ARM64CM_ERROR, CM_SLOT_CCSIDR + i, 0, NULL, NULL, NULL, "%s.LineSize: %u-byte lines are smaller than the host's CTR_EL0.%s (%u bytes)",
 				      cm_slot_name(CM_SLOT_CCSIDR + i), 1u << line,
 				      (i & 1) ? "IminLine" : "DminLine", 1u << minline);
 			bad++;
@@ -2183,7 +2183,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 		if (!m->present || (g == CM_G_CACHE && s != CM_SLOT_CTR))
 			continue;
 		if (!h->present) {
-			cm_report_add(rep, true, "%s: the host's KVM does not have this register",
+			cm_report_reg(rep, ARM64CM_ERROR, s, 0, NULL, NULL, NULL, "%s: the host's KVM does not have this register",
 				      cm_slot_name(s));
 			bad++;
 			continue;
@@ -2197,13 +2197,13 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 			break;
 		case CM_G_IMPL:
 			if (!(host->caps & CM_CAP_WRITABLE_IMP)) {
-				cm_report_add(rep, true, "%s: model 0x%016llx, host 0x%016llx, and this host lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS",
+				cm_report_reg(rep, ARM64CM_ERROR, s, 0, NULL, NULL, NULL, "%s: model 0x%016llx, host 0x%016llx, and this host lacks KVM_CAP_ARM_WRITABLE_IMP_ID_REGS",
 					      cm_slot_name(s), (unsigned long long)m->val,
 					      (unsigned long long)h->val);
 				bad++;
 			} else if (h->mask && ((m->val ^ h->val) & ~h->mask)) {
 				/* MIDR_EL1: bits 31:0 only (older profiles have no mask) */
-				cm_report_add(rep, true, "%s: model 0x%016llx, host 0x%016llx differ in bits 0x%016llx, which this host does not let a VMM change",
+				cm_report_reg(rep, ARM64CM_ERROR, s, 0, NULL, NULL, NULL, "%s: model 0x%016llx, host 0x%016llx differ in bits 0x%016llx, which this host does not let a VMM change",
 					      cm_slot_name(s), (unsigned long long)m->val,
 					      (unsigned long long)h->val,
 					      (unsigned long long)((m->val ^ h->val) & ~h->mask));
@@ -2213,7 +2213,7 @@ int cm_compare(const struct cm_profile *model, const struct cm_profile *host_ful
 		case CM_G_FW:
 		case CM_G_BMAP:
 			if (!cm_fw_ok(s, m->val, h->val, &why)) {
-				cm_report_add(rep, true, "%s: model 0x%llx, host 0x%llx (a VM may have %s)",
+				cm_report_reg(rep, ARM64CM_ERROR, s, 0, NULL, NULL, NULL, "%s: model 0x%llx, host 0x%llx (a VM may have %s)",
 					      cm_slot_name(s), (unsigned long long)m->val,
 					      (unsigned long long)h->val, why);
 				bad++;
@@ -2794,7 +2794,7 @@ static int baseline_views(const struct cm_profile *hosts, int n, int impl_from, 
 		for (i = 0; i < n; i++) {
 			if (hosts[i].r[s].val != v) {
 				host_list(hosts, n, NULL, s, list, sizeof(list));
-				cm_report_add(rep, false, "%s = 0x%llx (%s): %s", cm_slot_name(s),
+				cm_report_reg(rep, ARM64CM_NOTE, s, 0, NULL, NULL, NULL, "%s = 0x%llx (%s): %s", cm_slot_name(s),
 					      (unsigned long long)v,
 					      g == CM_G_BMAP ? "services all hosts offer" : "lowest level",
 					      list);

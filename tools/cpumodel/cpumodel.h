@@ -31,7 +31,7 @@
  */
 #define CM_FORMAT_VERSION	3
 #define CM_MAX_IMPLS		32
-#define CM_MAX_UNMODELLED	32
+#define CM_MAX_UNMODELLED	64
 
 /* Register slots of a profile; see cm_slot_name() for their names. */
 enum {

@@ -294,18 +294,30 @@ static int check_rest(const struct cm_profile *m, const struct cm_profile *host,
 	*m2 = *m;
 	m2->vm_caps &= ~CM_CAP_FLEET_ID_REGS;
 	m2->nr_impls = 0;
-	bad = cm_compare(m2, host, label ? &r2 : rep);
+	bad = cm_compare(m2, host, &r2);
 	free(m2);
 	/* Each finding with the template entry of its register. */
-	for (i = 0; label && i < r2.n; i++) {
-		const struct arm64cm_finding *it = &r2.item[i];
-		struct cm_report one = { .line = &r2.line[i], .n = 1, .item = &r2.item[i] };
+	for (i = 0; i < r2.n; i++) {
+		struct arm64cm_finding *it = &r2.item[i];
+		struct cm_report one = { .line = &r2.line[i], .n = 1, .item = it };
 		int s = it->reg ? cm_slot_by_name(it->reg) : -1;
 
-		if (s < 0 && !strncmp(it->message, "PMCR_EL0", 8))
+		/* PMCR_EL0.N: register, field and values, where cm_compare() names none. */
+		if (!it->reg && !strncmp(it->message, "PMCR_EL0.N:", 11)) {
+			it->reg = cm_kvm_id_name(PMCR_EL0_ID);
+			it->reg_id = PMCR_EL0_ID;
+			it->field = pmcr_n.name;
+			it->rule = cm_rule_name(pmcr_n.rule);
+			if (m->pmu_counters_set && host->pmu_counters_set) {
+				it->has_values = 1;
+				it->model_value = m->pmu_counters;
+				it->host_value = host->pmu_counters;
+			}
+		}
+		if (s < 0 && it->reg_id == PMCR_EL0_ID)
 			s = CM_NR_SLOTS;
-		cm_report_copy(rep, &one, s >= 0 && label[s][0] ? label[s] : "firecracker template: ",
-			       false);
+		cm_report_copy(rep, &one, !label ? "" : s >= 0 && label[s][0] ? label[s] :
+			       "firecracker template: ", false);
 	}
 	cm_report_free(&r2);
 	return bad;
@@ -1045,6 +1057,19 @@ int arm64cm_import_firecracker(const char *json, const struct arm64cm_profile *h
 	if (root && json[json_tokener_get_parse_end(tok) +
 			 strspn(json + json_tokener_get_parse_end(tok), " \t\r\n")]) {
 		cm_report_add(im.rep, true, "firecracker template: text after the JSON object");
+		goto out;
+	}
+	if (!root && json && json_tokener_get_error(tok) == json_tokener_success) {
+		/*
+		 * No value and no error: the text is JSON's null, or json-c ran
+		 * out of memory (it has no error code for that).
+		 */
+		if (!strncmp(json + strspn(json, " \t\r\n"), "null", 4)) {
+			cm_report_add(im.rep, true, "firecracker template: must be a JSON object");
+		} else {
+			cm_report_add(im.rep, true, "out of memory");
+			ret = ARM64CM_HOST_ERROR;
+		}
 		goto out;
 	}
 	if (!root || json_tokener_get_error(tok) != json_tokener_success) {

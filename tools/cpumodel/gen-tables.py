@@ -202,4 +202,4 @@ body = "\n".join(out) + "\n"
 # The rule set: a digest of everything above (names, fields, rules).
 rules_id = hashlib.sha256(body.encode()).hexdigest()[:16]
 sys.stdout.write(body)
-print("const char cm_rules_id[] = \"rules-%s\";" % rules_id)
+print("const char cm_rules_id[] = \"rules-%s\" CM_RULES_REVISION;" % rules_id)
