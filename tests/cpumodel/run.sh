@@ -295,6 +295,13 @@ for c in "noregs:m-v3:registers" "nopvtime:m-v3:pvtime" "nosources:m-v3:sources"
 	mk "req-$n" "$base" "del(.$key)"
 	t "required-key-$n" 2 "required key \"$key\" missing" "$T" show "$WORK/req-$n.json"
 done
+mk model-kernel m-v3 '.kernel = "6.1"'
+t model-with-host-key 2 "\"kernel\" is a host's key, this is a model profile" "$T" show "$WORK/model-kernel.json"
+mk host-sources max '.sources = ["a"]'
+t host-with-model-key 2 "\"sources\" is a model's key, this is a host profile" "$T" show "$WORK/host-sources.json"
+mk model-writable m-v3 '.registers["0x603000000013c030"].writable = "0x00000000000000f0"'
+t model-writable-ignored 0 "\"writable\" \(register ID_AA64ISAR0_EL1 and others\) is a host's; ignored in a model" \
+	"$T" show --json "$WORK/model-writable.json"
 mk partial m-v3 'del(.registers["0x603000000013c020"], .registers["0x6030000000160001"])'
 t partial-model-refused 2 "the model sets no value for 2 registers \(ID_AA64PFR0_EL1, STD_HYP_BMAP\)" \
 	"$T" compare "$WORK/partial.json" "$FIX/max.json"

@@ -1243,7 +1243,7 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 	enum json_tokener_error jerr;
 	json_object *root, *o;
 	const char *kind;
-	int ret = -1, version;
+	int ret = -1, version, i;
 	size_t len = strlen(text);
 
 	memset(p, 0, sizeof(*p));
@@ -1322,6 +1322,11 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 					      what);
 				goto out;
 			}
+		} else if ((!strcmp(key, "kernel") && p->is_model) ||
+			   (!strcmp(key, "sources") && !p->is_model)) {
+			cm_report_add(rep, true, "%s: \"%s\" is a %s's key, this is a %s profile",
+				      what, key, p->is_model ? "host" : "model", kind);
+			goto out;
 		} else if (!strcmp(key, "kernel")) {
 			if (parse_str(val, key, what, p->kernel, sizeof(p->kernel), rep))
 				goto out;
@@ -1441,6 +1446,16 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 		}
 	}
 	p->impl_set = p->r[CM_SLOT_MIDR].present;
+	/* A host's masks in a model (one made from a host file) mean nothing. */
+	for (i = 0; p->is_model && i < CM_NR_SLOTS; i++) {
+		if (p->r[i].mask) {
+			cm_report_warn(rep, "%s: \"writable\" (register %s and others) is a host's; ignored in a model",
+				       what, cm_slot_name(i));
+			break;
+		}
+	}
+	for (i = 0; p->is_model && i < CM_NR_SLOTS; i++)
+		p->r[i].mask = 0;
 	if (check_complete(p, what, flags & CM_LOAD_PARTIAL, rep))
 		goto out;
 	if (p->is_model && p->features & ~CM_FEATURES) {

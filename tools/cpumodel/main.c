@@ -76,7 +76,7 @@ static const struct {
 	  "               [--discovery | --no-discovery]",
 	  "Write MODEL to a new VM, then verify from userspace and guest code." },
 	{ "export",
-	  "export --qemu|--firecracker MODEL --host HOST.json [-o FILE]\n"
+	  "export --qemu|--firecracker MODEL --host HOST.json [--partial] [-o FILE]\n"
 	  "       arm64-cpumodel export --import-firecracker TEMPLATE --host HOST.json [-o FILE]",
 	  "MODEL as QEMU -cpu properties or a Firecracker CPU template; or the model\n"
 	  "a Firecracker template gives on HOST." },
