@@ -86,6 +86,8 @@ struct cm_regdesc {
 };
 
 extern const struct cm_regdesc cm_regdescs[];
+/* The fields of CCSIDR_EL1 without FEAT_CCIDX (KVM's 32-bit demux register). */
+extern const struct cm_field cm_ccsidr_fields[];
 /* Generated with the tables: names of the CM_NR_ID feature ID register slots. */
 extern const char *const cm_id_slot_names[];
 /*

@@ -692,7 +692,7 @@ const char *cm_field_value_str(const struct cm_field *f, int64_t v, char *buf, s
 }
 
 /* CCSIDR_EL1 without FEAT_CCIDX (the demux register's 32 bits). */
-static const struct cm_field ccsidr_fields[] = {
+const struct cm_field cm_ccsidr_fields[] = {
 	{ "LineSize", 0, 3, 0, CM_RULE_NONE, 0, NULL },
 	{ "Associativity", 3, 10, 0, CM_RULE_NONE, 0, NULL },
 	{ "NumSets", 13, 15, 0, CM_RULE_NONE, 0, NULL },
@@ -708,7 +708,7 @@ const char *cm_field_names(int slot, uint64_t bits, char *buf, size_t len)
 	char sep = '.';
 
 	if (slot >= CM_SLOT_CCSIDR && slot < CM_SLOT_MIDR)
-		f = ccsidr_fields;
+		f = cm_ccsidr_fields;
 	o = snprintf(buf, len, "%s", cm_slot_name(slot));
 	for (; f && f->name && o < len; f++) {
 		if (!(bits & cm_field_mask(f)))

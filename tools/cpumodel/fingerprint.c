@@ -588,15 +588,6 @@ static void drift_bmap(struct drift *d, int slot)
 
 /* ---- ID, cache and implementation registers ----------------------------- */
 
-/* CCSIDR_EL1 without FEAT_CCIDX (the demux register's 32 bits). */
-static const struct cm_field ccsidr_fields[] = {
-	{ "LineSize", 0, 3, 0, CM_RULE_NONE, 0, NULL },
-	{ "Associativity", 3, 10, 0, CM_RULE_NONE, 0, NULL },
-	{ "NumSets", 13, 15, 0, CM_RULE_NONE, 0, NULL },
-	{ "WT/WB/RA/WA", 28, 4, 0, CM_RULE_NONE, 0, NULL },
-	{ NULL, 0, 0, 0, 0, 0, NULL }
-};
-
 /* MIDR_EL1 (not in the generated tables: no feature table describes it). */
 static const struct cm_field midr_fields[] = {
 	{ "Implementer", 24, 8, 0, CM_RULE_NONE, 0, NULL },
@@ -623,7 +614,7 @@ static const struct cm_field *reg_fields(int slot, bool *rules)
 
 	*rules = false;
 	if (slot >= CM_SLOT_CCSIDR && slot < CM_SLOT_MIDR)
-		return ccsidr_fields;
+		return cm_ccsidr_fields;
 	if (slot == CM_SLOT_MIDR)
 		return midr_fields;
 	if (slot == CM_SLOT_REVIDR || slot == CM_SLOT_AIDR)
