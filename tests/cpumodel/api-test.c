@@ -217,6 +217,10 @@ static void test_compare_baseline(void)
 	      "baseline-impl-from-unknown", "-");
 	check(arm64cm_baseline(hosts, 2, NULL, 1u << 9, "x", &m, NULL) == ARM64CM_BAD_INPUT && !m,
 	      "baseline-unknown-flag", "-");
+	check(arm64cm_vm_apply(NULL, n1, 1u << 9, NULL) == ARM64CM_BAD_INPUT,
+	      "vm-apply-unknown-flag", "(a build without KVM refuses it before saying so)");
+	check(arm64cm_profile_parse(NULL, "null", 0, &m, NULL) == ARM64CM_BAD_INPUT && !m,
+	      "parse-null", "-");
 	arm64cm_findings_free(f);
 	arm64cm_profile_free(n1);
 	arm64cm_profile_free(a72);
@@ -329,24 +333,21 @@ static void test_plan(void)
 	}
 	check(!wrong && !order_bad, "plan-writes-model-values-ordered", "%zu wrong, %zu out of order",
 	      wrong, order_bad);
-	/* After the writes the fake VM reads the model: every model register. */
+	/*
+	 * Every register the model sets is written, once, but the workaround
+	 * levels (firmware registers 1-3), which are not written at all.
+	 */
 	for (k = 0, wrong = 0; !arm64cm_profile_reg(m, k, &id, &name, &val, NULL); k++) {
-		uint64_t now = 0, w;
-		int written = 0;
+		uint64_t w;
+		int times = 0, wa = (id >> 16 & 0xffff) == 0x14 && (id & 0xffff);
 
-		for (i = 0; i < n; i++) {
-			arm64cm_plan_write(plan, i, &w, &now, NULL);
-			if (w == id) {
-				written = 1;
-				break;
-			}
-		}
-		if (!written && arm64cm_profile_find(a72, id, &now, NULL))
-			continue;
-		if (now != val)
+		for (i = 0; i < n; i++)
+			if (!arm64cm_plan_write(plan, i, &w, NULL, NULL) && w == id)
+				times++;
+		if (times != !wa)
 			wrong++;
 	}
-	check(!wrong, "plan-result-is-model", "%zu registers differ", wrong);
+	check(!wrong, "plan-covers-model", "%zu registers written a wrong number of times", wrong);
 	check(arm64cm_plan_write(plan, n, &id, &val, NULL) == ARM64CM_BAD_INPUT,
 	      "plan-write-past-end", "-");
 	{

@@ -102,6 +102,10 @@ int arm64cm_vm_apply(struct arm64cm_vm *vm, const struct arm64cm_profile *model,
 {
 	unsigned int cf = 0;
 
+	if (flags & ~(ARM64CM_APPLY_DISCOVERY | ARM64CM_APPLY_NO_PRECHECK)) {
+		cm_report_add(cm_rep(f), true, "arm64cm_vm_apply: unknown flags 0x%x", flags);
+		return ARM64CM_BAD_INPUT;
+	}
 	if (flags & ARM64CM_APPLY_DISCOVERY)
 		cf |= CM_APPLY_DISCOVERY;
 	if (flags & ARM64CM_APPLY_NO_PRECHECK)

@@ -262,6 +262,12 @@ int arm64cm_profile_parse(const char *json, const char *what, unsigned int flags
 		free(h);
 		return bad_flags(f, "arm64cm_profile_parse", flags);
 	}
+	if (!json || strnlen(json, CM_MAX_PROFILE_BYTES + 1) > CM_MAX_PROFILE_BYTES) {
+		free(h);
+		cm_report_add(cm_rep(f), true, "%s: %s", what ?: "profile",
+			      json ? "larger than 16 MiB, not a profile" : "no text (NULL)");
+		return ARM64CM_BAD_INPUT;
+	}
 	if (!h)
 		return oom(f);
 	if (cm_parse_ext(json, what ?: "profile", flags, &h->p, cm_rep(f))) {
@@ -953,7 +959,8 @@ int arm64cm_vm_apply(struct arm64cm_vm *vm, const struct arm64cm_profile *model,
 {
 	(void)vm;
 	(void)model;
-	(void)flags;
+	if (flags & ~(ARM64CM_APPLY_DISCOVERY | ARM64CM_APPLY_NO_PRECHECK))
+		return bad_flags(f, "arm64cm_vm_apply", flags);
 	return no_kvm(f);
 }
 

@@ -226,6 +226,8 @@ int arm64cm_baseline(const struct arm64cm_profile *const *hosts, size_t n,
 
 /*
  * How the library reads the VMM's VM.  Return 0 or a negative errno.
+ * get_reg of a 32-bit register (KVM_REG_SIZE_U32: CCSIDR_EL1) returns the
+ * value in the low 32 bits of *value, zero-extended.
  * @size: the caller sets it to sizeof(struct arm64cm_host_ops); later
  * versions append members and read only those within @size.
  * check_extension: KVM_CHECK_EXTENSION on the VM fd (its result >= 0).
@@ -274,6 +276,13 @@ int arm64cm_plan_writes(struct arm64cm_plan *plan, const struct arm64cm_host_ops
  * register is per vCPU and the defaults of vCPUs on different CPUs may
  * differ.  KVM ignores a PMCR_EL0.N above the host's (step 2 checked it).
  * The SMCCC workaround levels are not writes: step 2 checks them.
+ * Make the writes before the VMM reads back the vCPU's registers for its
+ * own state (QEMU's cpreg list, a snapshot), so that what it writes back
+ * on reset or restore is the model; after initialising a vCPU again
+ * (KVM_ARM_VCPU_INIT on reset) write them again, as a re-initialised vCPU
+ * may get per-vCPU registers (the cache geometry) from the host again.
+ * A model with PV time (arm64cm_profile_pvtime()) needs the VMM to set up
+ * stolen time (KVM_ARM_VCPU_PVTIME_CTRL) on every vCPU, as for any VM.
  * @name: the library's name of the register.  U32 registers (CCSIDR_EL1)
  * come as a uint64_t value, to be written as 32 bits (KVM_REG_SIZE_U32).
  */

@@ -21,6 +21,9 @@ struct arm64cm_finding {
 	uint64_t model_value, host_value;
 };
 
+/* A profile is some 20 KiB; a text beyond this is not one. */
+#define CM_MAX_PROFILE_BYTES	(16 << 20)
+
 /* The public handles are the internal structures. */
 struct arm64cm_profile {
 	struct cm_profile p;

@@ -20,8 +20,7 @@
 #include "cpumodel-int.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-/* A profile is some 20 KiB; anything beyond this is not one. */
-#define CM_MAX_PROFILE_BYTES	(16 << 20)
+
 
 /* ---- reports ---------------------------------------------------------- */
 
@@ -32,7 +31,12 @@ static void report_vadd(struct cm_report *rep, int severity, int slot, uint64_t 
 	struct arm64cm_finding *it;
 	char *s, **l;
 
-	if (!rep || vasprintf(&s, fmt, ap) < 0)
+	if (!rep)
+		return;
+	/* Counted even when memory runs out for its text: a status never lies. */
+	if (severity == ARM64CM_ERROR)
+		rep->errors++;
+	if (vasprintf(&s, fmt, ap) < 0)
 		return;
 	l = realloc(rep->line, (rep->n + 1) * sizeof(*l));
 	if (!l) {
@@ -67,8 +71,6 @@ static void report_vadd(struct cm_report *rep, int severity, int slot, uint64_t 
 		it->host_value = *hv;
 	}
 	rep->line[rep->n++] = s;
-	if (severity == ARM64CM_ERROR)
-		rep->errors++;
 }
 
 void cm_report_add(struct cm_report *rep, bool error, const char *fmt, ...)
@@ -1014,9 +1016,15 @@ static int v2_slot_by_name(const char *name)
 
 	if (slot >= 0)
 		return slot;
+	char exact[24];
+
 	if (sscanf(name, "S3_0_C0_C%d_%d%n", &crm, &op2, &n) == 2 && !name[n] &&
-	    crm >= 1 && crm <= 7 && op2 >= 0 && op2 <= 7)
-		return CM_SLOT_ID + (crm - 1) * 8 + op2;
+	    crm >= 1 && crm <= 7 && op2 >= 0 && op2 <= 7) {
+		/* Only the sysreg file's own spelling ("C4", not "C04" or "C+4"). */
+		snprintf(exact, sizeof(exact), "S3_0_C0_C%d_%d", crm, op2);
+		if (!strcmp(exact, name))
+			return CM_SLOT_ID + (crm - 1) * 8 + op2;
+	}
 	return -1;
 }
 
@@ -1034,7 +1042,20 @@ static bool wide_hex(const char *s)
 /* "0x" and 16 hex digits: a KVM register id as version 3 keys them. */
 static int parse_id(const char *s, uint64_t *id)
 {
-	return strlen(s) == 18 && !parse_u64(s, id) ? 0 : -1;
+	/* Lowercase, as written: one spelling per register. */
+	return strlen(s) == 18 && strspn(s + 2, "0123456789abcdef") == 16 &&
+	       !parse_u64(s, id) ? 0 : -1;
+}
+
+/* Is @id already among @p's unmodelled registers? */
+static bool unmodelled_has(const struct cm_profile *p, uint64_t id)
+{
+	int i;
+
+	for (i = 0; i < p->nr_unmodelled; i++)
+		if (p->unmodelled[i].id == id)
+			return true;
+	return false;
 }
 
 /* Version 3 "registers": { "0x<KVM id>": { "name": ..., "value": ..., "writable": ... } } */
@@ -1046,7 +1067,7 @@ static int parse_regs_v3(json_object *val, const char *what, struct cm_profile *
 		int slot;
 
 		if (parse_id(rkey, &id)) {
-			cm_report_add(rep, true, "%s: register key \"%s\" is not a KVM register id (\"0x\" and 16 hex digits)",
+			cm_report_add(rep, true, "%s: register key \"%s\" is not a KVM register id (\"0x\" and 16 lowercase hex digits)",
 				      what, rkey);
 			return -1;
 		}
@@ -1066,6 +1087,10 @@ static int parse_regs_v3(json_object *val, const char *what, struct cm_profile *
 			struct cm_reg r = { 0 };
 			json_object *v;
 
+			if (unmodelled_has(p, id)) {
+				cm_report_add(rep, true, "%s: register %s twice", what, rkey);
+				return -1;
+			}
 			if (p->nr_unmodelled >= CM_MAX_UNMODELLED) {
 				cm_report_add(rep, true, "%s: more than %d unmodelled registers", what,
 					      CM_MAX_UNMODELLED);
@@ -1117,8 +1142,8 @@ static int parse_unmodelled(json_object *val, const char *what, struct cm_profil
 		}
 		memset(u, 0, sizeof(*u));
 		if (parse_id(rkey, &u->id) || cm_slot_by_kvm_id(u->id) >= 0 ||
-		    !json_object_is_type(rval, json_type_object)) {
-			cm_report_add(rep, true, "%s: \"unmodelled\": \"%s\" must be the KVM id of a register the library does not model, with an object",
+		    unmodelled_has(p, u->id) || !json_object_is_type(rval, json_type_object)) {
+			cm_report_add(rep, true, "%s: \"unmodelled\": \"%s\" must be the KVM id of a register the library does not model (once), with an object",
 				      what, rkey);
 			return -1;
 		}
@@ -1157,9 +1182,14 @@ static int parse_writer(json_object *val, const char *what, struct cm_profile *p
 			      what);
 		return -1;
 	}
-	if (parse_str(l, "writer.library", what, p->writer, sizeof(p->writer), rep) ||
-	    parse_str(r, "writer.rules", what, p->rules, sizeof(p->rules), rep))
+	if (!json_object_is_type(l, json_type_string) || !json_object_is_type(r, json_type_string)) {
+		cm_report_add(rep, true, "%s: \"writer\": \"library\" and \"rules\" must be strings",
+			      what);
 		return -1;
+	}
+	/* Informational: kept as far as they fit, never refused for length. */
+	snprintf(p->writer, sizeof(p->writer), "%s", json_object_get_string(l));
+	snprintf(p->rules, sizeof(p->rules), "%s", json_object_get_string(r));
 	return 0;
 }
 
@@ -1436,6 +1466,11 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 							      what, rkey, gkey);
 						goto out;
 					}
+					if (p->r[slot].present) {
+						cm_report_add(rep, true, "%s: register %s twice (\"%s\")",
+							      what, cm_slot_name(slot), rkey);
+						goto out;
+					}
 					if (parse_reg(rval, slot, &p->r[slot], what, rep))
 						goto out;
 				}
@@ -1459,7 +1494,8 @@ int cm_parse_ext(const char *text, const char *what, unsigned int flags, struct 
 	if (check_complete(p, what, flags & CM_LOAD_PARTIAL, rep))
 		goto out;
 	if (p->is_model && p->features & ~CM_FEATURES) {
-		cm_report_add(rep, true, "%s: unsupported vCPU feature", what);
+		cm_report_add(rep, true, "%s: vCPU feature %s: not one a model may use", what,
+			      cm_feature_name(__builtin_ctz(p->features & ~CM_FEATURES)) ?: "?");
 		goto out;
 	}
 	if (p->pmu_counters_set && !(p->features & (1u << CM_FEAT_PMU_V3))) {
@@ -1677,9 +1713,30 @@ char *cm_to_json(const struct cm_profile *p)
  * say, can redirect the write), fsync()ed, then renamed over @path: @path
  * is either the old file, untouched, or the complete new one.
  */
+/* The rename is durable once the directory holding @path is synced. */
+static void sync_dir(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[4096];
+	int fd;
+
+	if (!slash)
+		snprintf(dir, sizeof(dir), ".");
+	else if ((size_t)(slash - path) < sizeof(dir))
+		snprintf(dir, sizeof(dir), "%.*s", slash == path ? 1 : (int)(slash - path), path);
+	else
+		return;
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+}
+
 int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep)
 {
 	static unsigned int seq;
+	struct stat st;
 	char *text = cm_to_json(p), tmp[4096];
 	unsigned int n;
 	FILE *f;
@@ -1720,6 +1777,9 @@ int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep)
 		free(text);
 		return -1;
 	}
+	/* The file replaced keeps its permissions (not the umask's). */
+	if (!stat(path, &st) && S_ISREG(st.st_mode))
+		fchmod(fd, st.st_mode & 07777);
 	errno = 0;
 	ok = fputs(text, f) >= 0 && fputc('\n', f) != EOF && !fflush(f) && !fsync(fd);
 	err = errno;
@@ -1734,6 +1794,7 @@ int cm_save(const char *path, const struct cm_profile *p, struct cm_report *rep)
 		unlink(tmp);
 		return -1;
 	}
+	sync_dir(path);
 	return 0;
 }
 
