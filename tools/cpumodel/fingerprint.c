@@ -164,10 +164,11 @@ static void sha256_final(struct fp_sha256 *c, unsigned char out[32])
  *   u8  PMU counters recorded, u32 their number (0 when not recorded)
  *   u32 number of CPU implementations (cm_impls()), then each, sorted
  *       by MIDR, REVIDR, AIDR: u64 MIDR_EL1, u64 REVIDR_EL1, u64 AIDR_EL1
- *   u32 number of registers, then each, sorted by KVM register id:
- *       u64 id, u64 value, u64 writable mask (cm_host_mask(); 0 in models)
- *   u32 number of unmodelled registers, then each, sorted by KVM id:
- *       u64 id, u8 has a value, u64 value (0 without one)
+ *   u32 number of registers, modelled or not (unmodelled), then each,
+ *       sorted by KVM register id: u64 id, u8 has a value, u64 value (0
+ *       without one), u64 writable mask (cm_host_mask(); 0 in models and
+ *       for unmodelled registers): one list, so that a register a later
+ *       library models keeps its place
  *
  * Changing any of this changes the digest: a new layout is a new version
  * ("arm64cm2:"), so that digests of different layouts never compare equal
@@ -224,19 +225,15 @@ static int cmp_impl(const void *a, const void *b)
 	       cmp_u64(x->aidr, y->aidr);
 }
 
+/* A register, modelled or not (one list, see above). */
 struct fp_reg {
 	uint64_t id, val, mask;
+	uint8_t has_val;
 };
 
 static int cmp_reg(const void *a, const void *b)
 {
 	return cmp_u64(((const struct fp_reg *)a)->id, ((const struct fp_reg *)b)->id);
-}
-
-static int cmp_unmodelled(const void *a, const void *b)
-{
-	return cmp_u64(((const struct cm_unmodelled *)a)->id,
-		       ((const struct cm_unmodelled *)b)->id);
 }
 
 /* The writable mask drift compares: the one the library uses. */
@@ -247,10 +244,9 @@ static uint64_t reg_mask(const struct cm_profile *p, int slot)
 
 static void fp_profile(struct fp_sha256 *c, const struct cm_profile *p)
 {
-	struct cm_unmodelled um[CM_MAX_UNMODELLED];
+	struct fp_reg regs[CM_NR_SLOTS + CM_MAX_UNMODELLED];
 	struct cm_impl impls[CM_MAX_IMPLS];
-	struct fp_reg regs[CM_NR_SLOTS];
-	int n, i, s, nu;
+	int n, i, s;
 
 	sha256_update(c, FP_MAGIC, sizeof(FP_MAGIC));
 	fp_u8(c, p->is_model);
@@ -273,24 +269,17 @@ static void fp_profile(struct fp_sha256 *c, const struct cm_profile *p)
 	for (n = 0, s = 0; s < CM_NR_SLOTS; s++)
 		if (p->r[s].present)
 			regs[n++] = (struct fp_reg){ cm_slot_kvm_id(s), p->r[s].val,
-						     reg_mask(p, s) };
+						     reg_mask(p, s), 1 };
+	for (i = 0; i < p->nr_unmodelled && i < CM_MAX_UNMODELLED; i++)
+		regs[n++] = (struct fp_reg){ p->unmodelled[i].id, p->unmodelled[i].val, 0,
+					     p->unmodelled[i].has_val };
 	qsort(regs, n, sizeof(regs[0]), cmp_reg);
 	fp_u32(c, n);
 	for (i = 0; i < n; i++) {
 		fp_u64(c, regs[i].id);
-		fp_u64(c, regs[i].val);
+		fp_u8(c, regs[i].has_val);
+		fp_u64(c, regs[i].has_val ? regs[i].val : 0);
 		fp_u64(c, regs[i].mask);
-	}
-
-	nu = p->nr_unmodelled < 0 ? 0 : p->nr_unmodelled > CM_MAX_UNMODELLED ?
-	     CM_MAX_UNMODELLED : p->nr_unmodelled;
-	memcpy(um, p->unmodelled, nu * sizeof(um[0]));
-	qsort(um, nu, sizeof(um[0]), cmp_unmodelled);
-	fp_u32(c, nu);
-	for (i = 0; i < nu; i++) {
-		fp_u64(c, um[i].id);
-		fp_u8(c, um[i].has_val);
-		fp_u64(c, um[i].has_val ? um[i].val : 0);
 	}
 }
 
