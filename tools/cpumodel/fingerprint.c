@@ -184,24 +184,25 @@ static void fp_u8(struct fp_sha256 *c, unsigned int v)
 	sha256_update(c, &b, 1);
 }
 
+/* @v as @len bytes, little-endian. */
+static void fp_le(struct fp_sha256 *c, uint64_t v, size_t len)
+{
+	unsigned char b[8];
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		b[i] = v >> (8 * i);
+	sha256_update(c, b, len);
+}
+
 static void fp_u32(struct fp_sha256 *c, uint32_t v)
 {
-	unsigned char b[4];
-	int i;
-
-	for (i = 0; i < 4; i++)
-		b[i] = v >> (8 * i);
-	sha256_update(c, b, sizeof(b));
+	fp_le(c, v, 4);
 }
 
 static void fp_u64(struct fp_sha256 *c, uint64_t v)
 {
-	unsigned char b[8];
-	int i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = v >> (8 * i);
-	sha256_update(c, b, sizeof(b));
+	fp_le(c, v, 8);
 }
 
 static void fp_str(struct fp_sha256 *c, const char *s)

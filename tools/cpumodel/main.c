@@ -198,26 +198,36 @@ static void check_help(int argc, char **argv)
 
 enum { OPT_PARTIAL = 0x100, OPT_JSON };
 
-static int cmd_show(int argc, char **argv)
+/* Options of show and compare: --json, --partial (ARM64CM_LOAD_PARTIAL). */
+static void json_partial_opts(int argc, char **argv, int *json, unsigned int *flags)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, OPT_JSON },
 		{ "partial", no_argument, NULL, OPT_PARTIAL },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct arm64cm_profile *p;
-	unsigned int flags = 0;
-	int c, json = 0, ret;
-	char *text;
+	int c;
 
+	*json = 0;
+	*flags = 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == OPT_JSON)
-			json = 1;
+			*json = 1;
 		else if (c == OPT_PARTIAL)
-			flags |= ARM64CM_LOAD_PARTIAL;
+			*flags |= ARM64CM_LOAD_PARTIAL;
 		else
 			usage();
 	}
+}
+
+static int cmd_show(int argc, char **argv)
+{
+	struct arm64cm_profile *p;
+	unsigned int flags;
+	int json, ret;
+	char *text;
+
+	json_partial_opts(argc, argv, &json, &flags);
 	if (optind != argc - 1)
 		usage();
 	ret = load(argv[optind], flags, &p);
@@ -318,25 +328,13 @@ static int cmd_baseline(int argc, char **argv)
 
 static int cmd_compare(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, OPT_JSON },
-		{ "partial", no_argument, NULL, OPT_PARTIAL },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct arm64cm_profile *model = NULL, *host = NULL;
 	struct arm64cm_findings *f;
-	unsigned int flags = 0;
-	int c, ret, json = 0;
+	unsigned int flags;
+	int ret, json;
 	size_t i, errs;
 
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		if (c == OPT_JSON)
-			json = 1;
-		else if (c == OPT_PARTIAL)
-			flags |= ARM64CM_LOAD_PARTIAL;
-		else
-			usage();
-	}
+	json_partial_opts(argc, argv, &json, &flags);
 	if (optind != argc - 2)
 		usage();
 	ret = load(argv[optind], flags, &model);
